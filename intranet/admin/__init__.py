@@ -1,0 +1,7 @@
+"""Administration: users and branches."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+from intranet.admin import views  # noqa: E402,F401

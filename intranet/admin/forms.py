@@ -1,0 +1,45 @@
+"""Forms for the admin's users and branches tables."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from intranet.auth.roles import Role
+from intranet.forms import OptionalIntSelectField, strip_filter
+
+LOGIN_PATTERN = Regexp(
+    r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores only.")
+)
+
+
+class UserForm(FlaskForm):
+    login = StringField(_l("Login"), validators=[DataRequired(), Length(min=2, max=50), LOGIN_PATTERN],
+                        filters=[strip_filter])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    branch_id = OptionalIntSelectField(_l("Branch"))
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
+                             render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args, branches=(), require_password=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role.value, role.label) for role in Role]
+        self.branch_id.choices = [(None, _l("— none —"))] + [(b.id, b.name) for b in branches]
+        if require_password:
+            self.password.validators = [DataRequired(), Length(min=8, max=200)]
+            self.password.flags.required = True
+
+
+class BranchForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20),
+                    Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use letters, digits and dashes only."))],
+        filters=[strip_filter],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
+    city = StringField(_l("City"), validators=[Length(max=50)], filters=[strip_filter])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip_filter])
+    phone = StringField(_l("Phone"), validators=[Length(max=30)], filters=[strip_filter])
+

@@ -1,0 +1,110 @@
+"""Routes: login, logout, password change, language, and a fresh CSRF token for offline replay."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, jsonify, redirect, request, session, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from intranet.auth import blueprint, service
+from intranet.auth.forms import LocaleForm, LoginForm, PasswordChangeForm
+from intranet.auth.permissions import public, requires
+from intranet.errors import Invalid
+from intranet.extensions import db
+from intranet.rendering import render
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow ?next= within this site, so the login page cannot bounce users elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.index")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.login.data, form.password.data, request.remote_addr or "")
+        except service.LockedOut as locked:
+            form.form_errors.append(
+                _(
+                    "Too many failed attempts. You can try again at %(time)s.",
+                    time=format_datetime(locked.until, "short"),
+                )
+            )
+            status = 429
+        except Invalid as error:
+            db.session.commit()  # the failed attempt counts towards the lock-out
+            form.form_errors.append(error.message)
+            status = 422
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render("auth/login.html", status=status, form=form)
+
+
+@blueprint.route("/logout", methods=["POST"])
+@public
+def logout():
+    logout_user()
+    session.pop("locale", None)
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@requires("account.use")
+def change_password():
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current.data, form.new.data)
+        except Invalid as error:
+            form.current.errors.append(error.message)
+            status = 422
+        else:
+            db.session.commit()
+            login_user(current_user)  # re-issue the session under the new auth_version
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render("auth/password.html", status=status, form=form)
+
+
+@blueprint.route("/account/locale", methods=["POST"])
+@public
+def set_locale():
+    form = LocaleForm()
+    if not form.validate_on_submit():
+        flash(_("Unknown language."), "error")
+        return redirect(_safe_next(request.form.get("next")), code=303)
+    if current_user.is_authenticated:
+        service.set_locale(current_user, form.locale.data)
+        db.session.commit()
+    session["locale"] = form.locale.data
+    return redirect(_safe_next(request.form.get("next")), code=303)
+
+
+@blueprint.route("/auth/csrf-token")
+@public
+def csrf_token():
+    """A token read at request time: cached pages carry stale ones, the outbox asks here before replay."""
+    response = jsonify(token=generate_csrf(), authenticated=current_user.is_authenticated)
+    response.headers["Cache-Control"] = "no-store"
+    return response

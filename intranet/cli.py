@@ -1,0 +1,51 @@
+"""Flask commands: seed-demo and create-user."""
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from intranet.auth import service as accounts
+from intranet.auth.roles import Role
+from intranet.branches.models import Branch
+from intranet.errors import DomainError
+from intranet.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
+    def seed_demo(if_empty: bool):
+        """Load demo branches, users, customers, sites and equipment (safe to run twice)."""
+        from intranet.auth.models import User
+        from intranet.demo import DEMO_LOGINS, seed
+
+        if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+            click.echo("The database already has users: demo data not loaded.")
+            return
+        counts = seed()
+        db.session.commit()
+        click.echo("Demo data ready: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        click.echo("Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
+        for login, role in DEMO_LOGINS["users"]:
+            click.echo(f"  {login:<12} {role}")
+
+    @app.cli.command("create-user")
+    @click.argument("login")
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--branch", "branch_code", help="Branch code (not needed for an admin).")
+    @click.password_option()
+    def create_user(login, name, role, branch_code, password):
+        """Create a user account."""
+        branch_id = None
+        if branch_code:
+            branch = db.session.scalar(select(Branch).where(Branch.code == branch_code.upper()))
+            if branch is None:
+                raise click.BadParameter(f"no branch with code {branch_code}", param_hint="--branch")
+            branch_id = branch.id
+        try:
+            user = accounts.create_user(None, accounts.UserData(login, name, role, branch_id, password=password))
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo(f"Created {user.login} ({user.role}).")

@@ -1,0 +1,34 @@
+"""One place decides whether a request gets a whole page or only a fragment of it."""
+
+from flask import make_response, render_template, request
+
+
+def wants_fragment() -> bool:
+    """An htmx swap wants a fragment; boosted navigation and history restores want the whole page."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page_template: str, /, fragments: dict[str, str] | None = None, status: int = 200, **context):
+    """Render `page`, or the fragment registered for the request's HX-Target.
+
+    Fragments are chosen by the element they replace (HX-Target), never by the element that
+    triggered the request, so moving a button cannot change what comes back.
+    """
+    template = page_template
+    if fragments and wants_fragment():
+        template = fragments.get(request.headers.get("HX-Target", ""), page_template)
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_fragment(template: str, /, status: int = 200, **context):
+    """A fragment that only exists as a fragment (an inline-edit row, say)."""
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,64 @@
+// Small progressive enhancements shared by every page. No inline script anywhere: CSP forbids it.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function showMessage(text, category) {
+    const box = document.getElementById("messages");
+    if (!box || !text) return;
+    const flash = document.createElement("div");
+    flash.className = "flash flash-" + (category || "error");
+    flash.setAttribute("role", category === "error" ? "alert" : "status");
+    const span = document.createElement("span");
+    span.textContent = text;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "flash-close";
+    close.setAttribute("data-dismiss", "");
+    close.setAttribute("aria-label", box.dataset.dismissLabel || "Dismiss");
+    close.textContent = "×";
+    flash.append(span, close);
+    box.append(flash);
+  }
+  window.intranet = Object.assign(window.intranet || {}, { showMessage: showMessage });
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-dismiss]");
+    if (button) button.closest(".flash")?.remove();
+  });
+
+  // Messages that fade (success, info) leave the DOM once their CSS animation ends.
+  document.addEventListener("animationend", function (event) {
+    if (event.target.classList?.contains("flash") && event.animationName === "flash-fade") {
+      event.target.remove();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const row = event.target.closest("[data-cancel-on-escape]");
+    row?.querySelector("[data-cancel]")?.click();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // An inline editor that just appeared gets the focus, so keyboard users can type at once.
+    const editing = event.detail.target.matches?.(".editing") ? event.detail.target : null;
+    const fresh = editing || document.getElementById(event.detail.target.id);
+    fresh?.matches?.(".editing") && fresh.querySelector("input, select, textarea")?.focus();
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    const xhr = event.detail.xhr;
+    const header = xhr.getResponseHeader("X-Message");
+    showMessage(header ? decodeURIComponent(header) : xhr.statusText || String(xhr.status), "error");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    const box = document.getElementById("messages");
+    showMessage(box?.dataset.offlineMessage || "The server could not be reached.", "error");
+  });
+})();
