@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from intranet.config import settings_from_environment
+from intranet.config import secret_key_from, settings_from_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
 
     from intranet import cli, errorhandlers, security
     from intranet.extensions import babel, csrf, db, htmx, login_manager, migrate

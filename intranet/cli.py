@@ -29,6 +29,14 @@ def register(app: Flask) -> None:
         for login, role in DEMO_LOGINS["users"]:
             click.echo(f"  {login:<12} {role}")
 
+    @app.cli.command("compile-translations")
+    def compile_translations():
+        """Compile the Chinese and English catalogues (run by the setup script)."""
+        from intranet.translations import compile_catalogues
+
+        for path in compile_catalogues():
+            click.echo(f"compiled {path}")
+
     @app.cli.command("create-user")
     @click.argument("login")
     @click.option("--name", required=True)

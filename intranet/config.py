@@ -37,7 +37,7 @@ def settings_from_environment(instance_path: Path) -> dict:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'intranet.sqlite'}"
     secure_cookies = _flag("SECURE_COOKIES", False)
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secret_key_from(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # A tablet may stay offline for a whole shift: the CSRF token lives as long as the session.

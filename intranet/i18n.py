@@ -1,6 +1,6 @@
 """Which language and time zone a request is served in."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LOCALES = ("zh_Hans", "en")
@@ -19,6 +19,8 @@ def locale_from_accept_language(accept_languages) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # services run from commands and tests speak English
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     if session.get("locale") in LOCALES:

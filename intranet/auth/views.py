@@ -79,7 +79,7 @@ def change_password():
             status = 422
         else:
             db.session.commit()
-            login_user(current_user)  # re-issue the session under the new auth_version
+            login_user(current_user._get_current_object())  # re-issue the session under the new auth_version
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"), code=303)
     elif form.is_submitted():

@@ -119,7 +119,7 @@ def get_equipment(actor, equipment_id: int) -> Equipment:
 def _apply_customer(actor, customer: Customer, data: CustomerData) -> None:
     if data.kind not in {"company", "person"}:
         raise Invalid(_("Choose whether the customer is a company or a person."))
-    branch_id = data.branch_id or actor.branch_id
+    branch_id = data.branch_id or customer.branch_id or actor.branch_id
     if branch_id is None or db.session.get(Branch, branch_id) is None:
         raise Invalid(_("Choose the customer's branch."))
     if actor.role != Role.ADMIN and branch_id != actor.branch_id:

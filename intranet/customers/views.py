@@ -17,15 +17,19 @@ from intranet.listing import paginate, parse_page_number, search_text
 from intranet.rendering import render
 
 
-def _branch_choices():
-    # Only an admin files customers under another branch; everyone else's go to their own.
-    return active_branches() if current_user.role == Role.ADMIN else []
+def _customer_form(**kwargs) -> CustomerForm:
+    form = CustomerForm(branches=active_branches(), **kwargs)
+    if current_user.role != Role.ADMIN:
+        # Only an admin files customers under another branch; the others never see the choice.
+        del form.branch_id
+    return form
 
 
 def _customer_data(form: CustomerForm) -> service.CustomerData:
     return service.CustomerData(
         name=form.name.data, kind=form.kind.data, phone=form.phone.data or "",
-        email=form.email.data or "", notes=form.notes.data or "", branch_id=form.branch_id.data,
+        email=form.email.data or "", notes=form.notes.data or "",
+        branch_id=form.branch_id.data if "branch_id" in form else None,
     )
 
 
@@ -71,7 +75,7 @@ def index():
 @blueprint.route("/customers/new", methods=["GET", "POST"])
 @requires("customers.edit")
 def new():
-    form = CustomerForm(branches=_branch_choices())
+    form = _customer_form()
     done = _save(form, lambda: service.create_customer(current_user, _customer_data(form)),
                  _("Customer saved."), lambda customer: url_for("customers.show", customer_id=customer.id))
     return done or render("customers/form.html", status=_status(form), form=form, customer=None)
@@ -89,7 +93,7 @@ def show(customer_id: int):
 @requires("customers.edit")
 def edit(customer_id: int):
     customer = service.get_customer(current_user, customer_id, "customers.edit")
-    form = CustomerForm(obj=customer, branches=_branch_choices())
+    form = _customer_form(obj=customer)
     done = _save(form, lambda: service.update_customer(current_user, customer, _customer_data(form)),
                  _("Customer saved."), lambda c: url_for("customers.show", customer_id=c.id))
     return done or render("customers/form.html", status=_status(form), form=form, customer=customer)

@@ -1,0 +1,197 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a CSRF-aware client, and factories for records."""
+
+import itertools
+import re
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from intranet import create_app
+from intranet.auth.models import User
+from intranet.auth.roles import Role
+from intranet.branches.models import Branch
+from intranet.customers.models import Customer, Equipment, Site
+from intranet.extensions import db
+from tests.databases import PostgresDatabase
+
+TEST_PASSWORD = "correct-horse-1"
+FAST_HASH = "pbkdf2:sha256:1000"  # the real scrypt default costs ~50 ms a login; tests log in a lot
+
+
+class Client(FlaskClient):
+    """A test client that, like our htmx pages, sends the session's CSRF token as a header.
+
+    Each request runs in an app context of its own, as in production: otherwise Flask would reuse
+    the test's context, and with it `g` and the database session, across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # the test's own session must see what the request committed
+        return response
+
+    def csrf_token(self) -> str:
+        return self.get("/auth/csrf-token").get_json()["token"]
+
+    def post_form(self, url, data=None, headers=None, **kwargs):
+        headers = {"X-CSRFToken": self.csrf_token(), **(headers or {})}
+        return self.post(url, data=data or {}, headers=headers, **kwargs)
+
+    def htmx_get(self, url, target: str, headers=None, **kwargs):
+        return self.get(url, headers={"HX-Request": "true", "HX-Target": target, **(headers or {})}, **kwargs)
+
+    def login(self, user: User, password: str = TEST_PASSWORD, remember: bool = False):
+        data = {"login": user.login, "password": password}
+        if remember:
+            data["remember"] = "y"
+        response = self.post_form("/login", data)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    database = PostgresDatabase()
+    yield database.url
+    database.drop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH_METHOD": FAST_HASH,
+        }
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        db.create_all()  # the migrations themselves are checked in tests/test_migrations.py
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """An app context for the test; every table is emptied afterwards."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        tables = [table.name for table in db.metadata.sorted_tables]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app, db_session) -> Client:
+    return app.test_client()
+
+
+_sequence = itertools.count(1)
+
+
+def pytest_sessionstart(session):
+    # A fresh clone has no .mo files: compile them so Chinese pages really render in Chinese.
+    from intranet.translations import compile_catalogues
+
+    compile_catalogues()
+
+
+@pytest.fixture
+def make_branch(db_session):
+    def make(**values) -> Branch:
+        n = next(_sequence)
+        values = {"code": f"BR-{n}", "name": f"分站 {n}", "city": "北京", **values}
+        branch = Branch(**values)
+        db_session.add(branch)
+        db_session.commit()
+        return branch
+
+    return make
+
+
+@pytest.fixture
+def branch(make_branch) -> Branch:
+    return make_branch(code="BJ-FT", name="丰台服务站")
+
+
+@pytest.fixture
+def make_user(db_session, branch):
+    from werkzeug.security import generate_password_hash
+
+    def make(role: str = Role.TECHNICIAN, login: str | None = None, **values) -> User:
+        n = next(_sequence)
+        values.setdefault("branch", None if role == Role.ADMIN else branch)
+        user = User(
+            login=login or f"{role}{n}", name=values.pop("name", f"User {n}"), role=str(role),
+            password_hash=generate_password_hash(values.pop("password", TEST_PASSWORD), method=FAST_HASH),
+            **values,
+        )
+        db_session.add(user)
+        db_session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_customer(db_session, branch):
+    def make(**values) -> Customer:
+        n = next(_sequence)
+        values = {"name": f"客户 {n}", "kind": "company", "phone": f"010-{n:08d}", "branch": branch, **values}
+        customer = Customer(**values)
+        db_session.add(customer)
+        db_session.commit()
+        return customer
+
+    return make
+
+
+@pytest.fixture
+def make_site(db_session, make_customer):
+    def make(customer: Customer | None = None, **values) -> Site:
+        n = next(_sequence)
+        values = {"name": f"站点 {n}", "address": f"北京市丰台区 {n} 号", **values}
+        site = Site(customer=customer or make_customer(), **values)
+        db_session.add(site)
+        db_session.commit()
+        return site
+
+    return make
+
+
+@pytest.fixture
+def make_equipment(db_session, make_site):
+    def make(site: Site | None = None, **values) -> Equipment:
+        n = next(_sequence)
+        values = {"model": "QM-300 排队叫号机", "serial": f"SN-{n:06d}", **values}
+        equipment = Equipment(site=site or make_site(), **values)
+        db_session.add(equipment)
+        db_session.commit()
+        return equipment
+
+    return make
+
+
+def page_text(response) -> str:
+    """The visible text of a response, tags stripped, for asserting what a user reads."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))

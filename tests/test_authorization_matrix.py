@@ -1,0 +1,121 @@
+"""Every route, every role: the answer each one gets. A route missing from the table fails the suite."""
+
+import pytest
+
+from intranet.auth.roles import Role
+
+LOGIN = "login"  # a redirect to the login page
+ROLES = ["anonymous", Role.TECHNICIAN, Role.RECEPTIONIST, Role.MANAGER, Role.ADMIN]
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def staff(status, *, anonymous=LOGIN):
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def only(roles, status):
+    return {role: (status if role in roles else 403) for role in ROLES} | {"anonymous": LOGIN}
+
+
+FRONT_OFFICE = {Role.RECEPTIONIST, Role.MANAGER, Role.ADMIN}
+ADMIN = {Role.ADMIN}
+
+# (endpoint, method) -> role -> expected status. POSTs send blank required fields: the roles allowed in get
+# the validation answer (422) or the action's redirect (303).
+EXPECTED = {
+    ("static", "GET"): everyone(200),
+    ("main.index", "GET"): staff(200),
+    ("main.healthz", "GET"): everyone(200),
+    ("auth.login", "GET"): staff(302, anonymous=200),
+    ("auth.login", "POST"): staff(302, anonymous=422),
+    ("auth.logout", "POST"): everyone(303),
+    ("auth.change_password", "GET"): staff(200),
+    ("auth.change_password", "POST"): staff(422),
+    ("auth.set_locale", "POST"): everyone(303),
+    ("auth.csrf_token", "GET"): everyone(200),
+    ("admin.users", "GET"): only(ADMIN, 200),
+    ("admin.new_user", "GET"): only(ADMIN, 200),
+    ("admin.new_user", "POST"): only(ADMIN, 422),
+    ("admin.user_row", "GET"): only(ADMIN, 302),
+    ("admin.edit_user", "GET"): only(ADMIN, 200),
+    ("admin.edit_user", "POST"): only(ADMIN, 422),
+    ("admin.set_user_active", "POST"): only(ADMIN, 303),
+    ("admin.branches", "GET"): only(ADMIN, 200),
+    ("admin.new_branch", "GET"): only(ADMIN, 200),
+    ("admin.new_branch", "POST"): only(ADMIN, 422),
+    ("admin.branch_row", "GET"): only(ADMIN, 302),
+    ("admin.edit_branch", "GET"): only(ADMIN, 200),
+    ("admin.edit_branch", "POST"): only(ADMIN, 422),
+    ("admin.set_branch_active", "POST"): only(ADMIN, 303),
+    ("customers.index", "GET"): staff(200),
+    ("customers.show", "GET"): staff(200),
+    ("customers.new", "GET"): only(FRONT_OFFICE, 200),
+    ("customers.new", "POST"): only(FRONT_OFFICE, 422),
+    ("customers.edit", "GET"): only(FRONT_OFFICE, 200),
+    ("customers.edit", "POST"): only(FRONT_OFFICE, 422),
+    ("customers.new_site", "GET"): only(FRONT_OFFICE, 200),
+    ("customers.new_site", "POST"): only(FRONT_OFFICE, 422),
+    ("customers.edit_site", "GET"): only(FRONT_OFFICE, 200),
+    ("customers.edit_site", "POST"): only(FRONT_OFFICE, 422),
+    ("customers.new_equipment", "GET"): only(FRONT_OFFICE, 200),
+    ("customers.new_equipment", "POST"): only(FRONT_OFFICE, 422),
+    ("customers.edit_equipment", "GET"): only(FRONT_OFFICE, 200),
+    ("customers.edit_equipment", "POST"): only(FRONT_OFFICE, 422),
+}
+
+
+# Blank required fields of every form: the roles allowed in get a validation answer, never a save.
+BLANK_FORM = {"login": "", "name": "", "code": "", "model": "", "current": ""}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_an_expected_answer_for_every_role(app):
+    listed = {(rule.endpoint, method) for rule, method in routes(app)}
+    assert listed - EXPECTED.keys() == set(), "add the new routes to EXPECTED"
+    assert EXPECTED.keys() - listed == set(), "EXPECTED names routes that no longer exist"
+    assert all(set(answers) == set(ROLES) for answers in EXPECTED.values())
+
+
+@pytest.fixture
+def url_values(make_user, make_equipment, branch):
+    equipment = make_equipment()
+    target = make_user(Role.TECHNICIAN, login="target.user")
+    return {
+        "filename": "css/app.css",
+        "user_id": target.id,
+        "branch_id": branch.id,
+        "customer_id": equipment.site.customer_id,
+        "site_id": equipment.site_id,
+        "equipment_id": equipment.id,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix(app, make_user, url_values, role):
+    actor = None if role == "anonymous" else make_user(role, login=f"actor.{role}")
+    mismatches = []
+    for rule, method in routes(app):
+        client = app.test_client()
+        if actor is not None:
+            client.login(actor)
+        url = rule.build({arg: url_values[arg] for arg in rule.arguments}, append_unknown=False)[1]
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post_form(url, BLANK_FORM)
+        expected = EXPECTED[(rule.endpoint, method)][role]
+        if expected == LOGIN:
+            ok = response.status_code == 302 and "/login" in response.headers["Location"]
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            mismatches.append(f"{method} {url}: expected {expected}, got {response.status_code}")
+    assert mismatches == []
