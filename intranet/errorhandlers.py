@@ -5,7 +5,7 @@ from urllib.parse import quote
 from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from intranet.errors import DomainError
@@ -68,6 +68,12 @@ def register(app: Flask) -> None:
     def integrity_error(error: IntegrityError):
         db.session.rollback()
         return error_response(409, _("Someone changed this at the same time. Reload the page and try again."))
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # A last line of defence: forms refuse such input before it reaches the database.
+        db.session.rollback()
+        return error_response(422, _("Some of the input cannot be stored. Check it and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

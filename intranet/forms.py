@@ -1,8 +1,26 @@
 """Form pieces shared by every module."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
+
+# NUL and other control characters: PostgreSQL refuses NUL outright, and none belongs in a form.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Form(FlaskForm):
+    """Base of every form: refuses control characters with a message instead of failing at the database."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and _CONTROL_CHARACTERS.search(field.data):
+                field.errors = [*field.errors, _l("This contains characters that cannot be stored.")]
+                valid = False
+        return valid
 
 
 def strip_filter(value):

@@ -51,4 +51,5 @@ def paginate(statement, number: int, size: int) -> Page:
 
 def search_text(args, name: str = "q") -> str:
     """The search box's text, trimmed to a length no legitimate search needs."""
-    return (args.get(name) or "").strip()[:100]
+    text = (args.get(name) or "").replace("\x00", "")
+    return text.strip()[:100]

@@ -12,17 +12,19 @@ class NavItem:
     endpoint: str
     label: object
     permission: str
-    icon: str
+    section: str  # endpoints whose name contains this belong to the item, e.g. "admin.edit_user"
     description: object
+
+    def is_current(self, endpoint: str | None) -> bool:
+        return endpoint == self.endpoint or (endpoint is not None and self.section in endpoint)
 
 
 NAV_ITEMS = [
-    NavItem("main.index", _l("Home"), "account.use", "home", _l("Your day at a glance")),
-    NavItem("customers.index", _l("Customers"), "customers.view", "users",
+    NavItem("main.index", _l("Home"), "account.use", "main.index", _l("Your day at a glance")),
+    NavItem("customers.index", _l("Customers"), "customers.view", "customers.",
             _l("Look up customers, their sites and equipment")),
-    NavItem("admin.users", _l("Users"), "users.manage", "key", _l("Accounts, roles and branches of staff")),
-    NavItem("admin.branches", _l("Branches"), "branches.manage", "building",
-            _l("Service stations and offices")),
+    NavItem("admin.users", _l("Users"), "users.manage", "_user", _l("Accounts, roles and branches of staff")),
+    NavItem("admin.branches", _l("Branches"), "branches.manage", "_branch", _l("Service stations and offices")),
 ]
 
 

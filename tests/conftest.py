@@ -192,6 +192,21 @@ def make_equipment(db_session, make_site):
     return make
 
 
+@pytest.fixture
+def url_values(make_user, make_equipment, branch):
+    """A value for every URL argument of the app's routes, pointing at real records."""
+    equipment = make_equipment()
+    target = make_user(Role.TECHNICIAN, login="target.user")
+    return {
+        "filename": "css/app.css",
+        "user_id": target.id,
+        "branch_id": branch.id,
+        "customer_id": equipment.site.customer_id,
+        "site_id": equipment.site_id,
+        "equipment_id": equipment.id,
+    }
+
+
 def page_text(response) -> str:
     """The visible text of a response, tags stripped, for asserting what a user reads."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))

@@ -1,19 +1,18 @@
 """Forms for the admin's users and branches tables."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from intranet.auth.roles import Role
-from intranet.forms import OptionalIntSelectField, strip_filter
+from intranet.forms import Form, OptionalIntSelectField, strip_filter
 
 LOGIN_PATTERN = Regexp(
     r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores only.")
 )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     login = StringField(_l("Login"), validators=[DataRequired(), Length(min=2, max=50), LOGIN_PATTERN],
                         filters=[strip_filter])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
@@ -31,7 +30,7 @@ class UserForm(FlaskForm):
             self.password.flags.required = True
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=20),

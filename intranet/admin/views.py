@@ -9,7 +9,7 @@ from intranet.admin.forms import BranchForm, UserForm
 from intranet.auth import service as accounts
 from intranet.auth.permissions import requires
 from intranet.branches import service as branches
-from intranet.errors import DomainError
+from intranet.errors import DomainError, Invalid
 from intranet.extensions import db
 from intranet.listing import paginate, parse_page_number, search_text
 from intranet.rendering import render, render_fragment, wants_fragment
@@ -31,6 +31,13 @@ def _branch_data(form: BranchForm) -> branches.BranchData:
 
 def _form_error(form, error: DomainError) -> None:
     form.form_errors.append(error.message)
+
+
+def _requested_active_state() -> bool:
+    value = request.form.get("active")
+    if value not in {"0", "1"}:
+        raise Invalid(_("Say whether the record should be active (1) or not (0)."))
+    return value == "1"
 
 
 @blueprint.route("/users")
@@ -96,7 +103,7 @@ def edit_user(user_id: int):
 @requires("users.manage")
 def set_user_active(user_id: int):
     user = accounts.get_user(current_user, user_id)
-    active = request.form.get("active") == "1"
+    active = _requested_active_state()
     accounts.set_user_active(current_user, user, active)
     db.session.commit()
     if wants_fragment():
@@ -168,7 +175,7 @@ def edit_branch(branch_id: int):
 @requires("branches.manage")
 def set_branch_active(branch_id: int):
     branch = branches.get_branch(current_user, branch_id)
-    active = request.form.get("active") == "1"
+    active = _requested_active_state()
     branches.set_branch_active(current_user, branch, active)
     db.session.commit()
     if wants_fragment():

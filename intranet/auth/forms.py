@@ -1,15 +1,14 @@
 """Forms for signing in and for the user's own account."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from intranet.forms import strip_filter
+from intranet.forms import Form, strip_filter
 from intranet.i18n import LOCALE_NAMES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         _l("Login"), validators=[DataRequired(), Length(max=50)], filters=[strip_filter],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "autofocus": True},
@@ -21,7 +20,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
@@ -37,5 +36,5 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class LocaleForm(FlaskForm):
+class LocaleForm(Form):
     locale = SelectField(_l("Language"), choices=list(LOCALE_NAMES.items()))

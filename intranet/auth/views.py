@@ -92,8 +92,7 @@ def change_password():
 def set_locale():
     form = LocaleForm()
     if not form.validate_on_submit():
-        flash(_("Unknown language."), "error")
-        return redirect(_safe_next(request.form.get("next")), code=303)
+        raise Invalid(_("Unknown language."))
     if current_user.is_authenticated:
         service.set_locale(current_user, form.locale.data)
         db.session.commit()

@@ -1,17 +1,16 @@
 """Forms for customers, sites and equipment."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from intranet.forms import OptionalIntSelectField, strip_filter
+from intranet.forms import Form, OptionalIntSelectField, strip_filter
 
 PHONE = Regexp(r"^[0-9+()\- ]*$", message=_l("Use digits, spaces, +, - and brackets only."))
 EMAIL = Regexp(r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("This is not an e-mail address."))
 
 
-class CustomerForm(FlaskForm):
+class CustomerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
     kind = SelectField(_l("Kind"), choices=[("company", _l("Company")), ("person", _l("Private person"))])
     phone = StringField(_l("Phone"), validators=[Length(max=30), PHONE], filters=[strip_filter],
@@ -26,7 +25,7 @@ class CustomerForm(FlaskForm):
         self.branch_id.choices = [(None, _l("— my branch —"))] + [(b.id, b.name) for b in branches]
 
 
-class SiteForm(FlaskForm):
+class SiteForm(Form):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=60)], filters=[strip_filter])
@@ -34,7 +33,7 @@ class SiteForm(FlaskForm):
                                 render_kw={"inputmode": "tel"})
 
 
-class EquipmentForm(FlaskForm):
+class EquipmentForm(Form):
     model = StringField(_l("Model"), validators=[DataRequired(), Length(max=80)], filters=[strip_filter])
     serial = StringField(
         _l("Serial number"),

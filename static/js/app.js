@@ -44,11 +44,10 @@
     row?.querySelector("[data-cancel]")?.click();
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    // An inline editor that just appeared gets the focus, so keyboard users can type at once.
-    const editing = event.detail.target.matches?.(".editing") ? event.detail.target : null;
-    const fresh = editing || document.getElementById(event.detail.target.id);
-    fresh?.matches?.(".editing") && fresh.querySelector("input, select, textarea")?.focus();
+  // An inline editor that just appeared gets the focus, so keyboard users can type at once.
+  document.addEventListener("htmx:load", function (event) {
+    const element = event.detail.elt;
+    if (element.matches?.(".editing")) element.querySelector("input, select, textarea")?.focus();
   });
 
   document.addEventListener("htmx:responseError", function (event) {

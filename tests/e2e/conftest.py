@@ -1,0 +1,166 @@
+"""End-to-end harness: the real app in its own process on a free loopback port, driven by Chromium.
+
+The server's database is built by the real migrations and the demo data command, exactly as the
+README's first command does it.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from intranet import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without the background-networking switches Chromium keeps calling hosts this machine cannot reach.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+TABLET_VIEWPORTS = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, workdir: Path):
+        self.database_url = f"sqlite:///{workdir / 'e2e.sqlite'}"
+        self.env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "e2e-secret",
+                    "FLASK_APP": "wsgi", "PYTHONUNBUFFERED": "1"}
+        self.log = (workdir / "server.log").open("w")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def flask(self, *args: str) -> None:
+        subprocess.run([sys.executable, "-m", "flask", *args], cwd=PROJECT_ROOT, env=self.env, check=True,
+                       stdout=self.log, stderr=subprocess.STDOUT)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
+            cwd=PROJECT_ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("the app server exited; see server.log") from None
+                time.sleep(0.1)
+        raise RuntimeError("the app server did not answer within 20 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("e2e"))
+    server.flask("db", "upgrade")
+    server.flask("seed-demo")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class ConsoleWatch:
+    """Collects console errors (CSP violations are reported there) and uncaught page errors.
+
+    Chromium also logs every 4xx answer as "Failed to load resource"; the tests provoke those on
+    purpose (a 422 for a bad form, a 403) and assert them themselves, so those lines are not errors.
+    """
+
+    EXPECTED_ANSWER = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def attach(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _on_console(self, message) -> None:
+        if message.type == "error" and not self.EXPECTED_ANSWER.match(message.text):
+            self.errors.append(message.text)
+
+
+@pytest.fixture(params=list(TABLET_VIEWPORTS))
+def viewport(request):
+    return TABLET_VIEWPORTS[request.param]
+
+
+@pytest.fixture
+def console():
+    watch = ConsoleWatch()
+    yield watch
+    assert watch.errors == [], "console errors or CSP violations on a visited page"
+
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def new_page(request, browser, live_server, console, viewport):
+    """Open a fresh browser context (its own cookies) as a tablet, watching the console.
+
+    A failing test leaves a screenshot of each of its pages in test-artifacts/.
+    """
+    contexts = []
+
+    def open_page(locale: str = "zh-CN"):
+        context = browser.new_context(viewport=viewport, locale=locale, has_touch=True,
+                                      base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        console.attach(page)
+        return page
+
+    yield open_page
+    for n, context in enumerate(contexts):
+        if getattr(request.node, "call_failed", False):
+            ARTIFACTS.mkdir(exist_ok=True)
+            for m, page in enumerate(context.pages):
+                page.screenshot(path=ARTIFACTS / f"{request.node.name}-{n}-{m}.png", full_page=True)
+        context.close()
+
+
+def sign_in(page, login: str, password: str = "demo1234") -> None:
+    page.goto("/login")
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,90 @@
+"""Chinese and English: catalogue completeness, locale choice, and pages rendered in each language."""
+
+from babel.messages.pofile import read_po
+
+from intranet.auth.roles import Role
+from intranet.translations import CATALOGUE_DIR
+from tests.conftest import page_text
+
+
+def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
+    import re
+
+    with (CATALOGUE_DIR / "zh_Hans/LC_MESSAGES/messages.po").open("rb") as po:
+        catalogue = read_po(po)
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    missing, broken = [], []
+    for message in catalogue:
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        target = message.string if isinstance(message.string, str) else message.string[0]
+        if not target:
+            missing.append(source)
+        elif set(placeholder.findall(source)) != set(placeholder.findall(target)):
+            broken.append(source)
+    assert missing == [], "run pybabel update and translate these"
+    assert broken == []
+
+
+def test_the_catalogue_template_is_up_to_date_with_the_code():
+    """Every string the code and templates use is in the catalogue (pybabel extract was run)."""
+    from babel.messages.extract import extract_from_dir
+
+    from intranet import PROJECT_ROOT
+
+    method_map = [("intranet/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    used = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            PROJECT_ROOT, method_map=method_map, keywords=keywords, options_map={"templates/**.html": {}}
+        )
+    }
+    with (CATALOGUE_DIR / "zh_Hans/LC_MESSAGES/messages.po").open("rb") as po:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
+    assert used - known == set(), "run: pybabel extract ... && pybabel update ... (see README)"
+
+
+def test_accept_language_chooses_chinese_or_english(client):
+    assert "登录" in page_text(client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"}))
+    assert "Sign in" in page_text(client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.8"}))
+    assert "Sign in" in page_text(client.get("/login", headers={"Accept-Language": "fr;q=0.9,en;q=0.5"}))
+
+
+def test_no_preference_at_all_means_chinese(client):
+    response = client.get("/login", headers={"Accept-Language": ""})
+    assert 'lang="zh-Hans"' in response.get_data(as_text=True)
+
+
+def test_the_users_setting_beats_the_browser(client, make_user):
+    user = make_user(Role.RECEPTIONIST, locale="en")
+    client.login(user)
+    assert "Customers" in page_text(client.get("/", headers={"Accept-Language": "zh-CN"}))
+
+
+def test_switching_language_is_remembered_on_the_account(client, make_user, db_session):
+    user = make_user(Role.MANAGER)
+    client.login(user)
+    response = client.post_form("/account/locale", {"locale": "en", "next": "/customers"})
+    assert response.headers["Location"] == "/customers"
+    assert db_session.get(type(user), user.id).locale == "en"
+    client.post_form("/account/locale", {"locale": "zh_Hans", "next": "/"})
+    text = page_text(client.get("/customers", headers={"Accept-Language": "en"}))
+    assert "客户" in text and "新建客户" in text
+
+
+def test_same_pages_in_both_languages(client, make_user, make_customer):
+    customer = make_customer(name="华远燃气")
+    client.login(make_user(Role.RECEPTIONIST))
+    pairs = {
+        "/": ("Good day", "您好"),
+        "/customers": ("New customer", "新建客户"),
+        f"/customers/{customer.id}": ("Sites and equipment", "服务地点和设备"),
+        "/account/password": ("Change password", "修改密码"),
+    }
+    for url, (english, chinese) in pairs.items():
+        client.post_form("/account/locale", {"locale": "en"})
+        assert english in page_text(client.get(url)), url
+        client.post_form("/account/locale", {"locale": "zh_Hans"})
+        assert chinese in page_text(client.get(url)), url
