@@ -22,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
 
     from intranet import cli, errorhandlers, security
-    from intranet.extensions import babel, csrf, db, htmx, login_manager, migrate
+    from intranet.extensions import babel, csrf, db, htmx, migrate
     from intranet.i18n import select_locale, select_timezone
 
     db.init_app(app)

@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
         counts = seed()
         db.session.commit()
         click.echo("Demo data ready: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
-        click.echo("Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
+        click.echo("Demo logins (password for all: {}):".format(DEMO_LOGINS["password"]))
         for login, role in DEMO_LOGINS["users"]:
             click.echo(f"  {login:<12} {role}")
 

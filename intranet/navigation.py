@@ -21,8 +21,13 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "account.use", "main.index", _l("Your day at a glance")),
-    NavItem("customers.index", _l("Customers"), "customers.view", "customers.",
-            _l("Look up customers, their sites and equipment")),
+    NavItem(
+        "customers.index",
+        _l("Customers"),
+        "customers.view",
+        "customers.",
+        _l("Look up customers, their sites and equipment"),
+    ),
     NavItem("admin.users", _l("Users"), "users.manage", "_user", _l("Accounts, roles and branches of staff")),
     NavItem("admin.branches", _l("Branches"), "branches.manage", "_branch", _l("Service stations and offices")),
 ]

@@ -142,7 +142,9 @@ def make_user(db_session, branch):
         n = next(_sequence)
         values.setdefault("branch", None if role == Role.ADMIN else branch)
         user = User(
-            login=login or f"{role}{n}", name=values.pop("name", f"User {n}"), role=str(role),
+            login=login or f"{role}{n}",
+            name=values.pop("name", f"User {n}"),
+            role=str(role),
             password_hash=generate_password_hash(values.pop("password", TEST_PASSWORD), method=FAST_HASH),
             **values,
         )

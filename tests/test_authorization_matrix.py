@@ -93,10 +93,7 @@ def test_authorization_matrix(app, make_user, url_values, role):
         if actor is not None:
             client.login(actor)
         url = rule.build({arg: url_values[arg] for arg in rule.arguments}, append_unknown=False)[1]
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post_form(url, BLANK_FORM)
+        response = client.get(url) if method == "GET" else client.post_form(url, BLANK_FORM)
         expected = EXPECTED[(rule.endpoint, method)][role]
         if expected == LOGIN:
             ok = response.status_code == 302 and "/login" in response.headers["Location"]

@@ -11,8 +11,14 @@ from intranet.extensions import db
 from tests.test_authorization_matrix import routes
 
 WRONG_TYPES = {
-    "installed_on": "31/02/2025", "warranty_end": "yesterday", "branch_id": "abc", "role": "superuser",
-    "kind": "alien", "active": "maybe", "locale": "klingon", "remember": "perhaps",
+    "installed_on": "31/02/2025",
+    "warranty_end": "yesterday",
+    "branch_id": "abc",
+    "role": "superuser",
+    "kind": "alien",
+    "active": "maybe",
+    "locale": "klingon",
+    "remember": "perhaps",
 }
 # Routes whose form is not on a GET page of their own: their fields are listed here.
 POST_ONLY_FIELDS = {
@@ -94,8 +100,9 @@ def test_unknown_ids_answer_404_on_every_route(app, admin_client, url_values, db
         if response.status_code != 404:
             problems.append(f"{method} {url}: {response.status_code}")
     assert problems == []
-    assert "No such customer." in admin_client.get(
-        "/customers/987654", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "No such customer." in admin_client.get("/customers/987654", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
 
 
 def test_search_with_control_characters_is_harmless(admin_client):

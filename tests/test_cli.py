@@ -36,13 +36,49 @@ def test_demo_users_can_sign_in(app, db_session):
 
 def test_create_user_command(app, db_session, branch):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "wang.fang", "--name", "王芳", "--role", "receptionist",
-                                 "--branch", branch.code.lower(), "--password", "front-desk-1"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "wang.fang",
+            "--name",
+            "王芳",
+            "--role",
+            "receptionist",
+            "--branch",
+            branch.code.lower(),
+            "--password",
+            "front-desk-1",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert db_session.scalar(select(User).where(User.login == "wang.fang")).branch_id == branch.id
-    again = runner.invoke(args=["create-user", "wang.fang", "--name", "王芳", "--role", "receptionist",
-                                "--branch", branch.code, "--password", "front-desk-1"])
+    again = runner.invoke(
+        args=[
+            "create-user",
+            "wang.fang",
+            "--name",
+            "王芳",
+            "--role",
+            "receptionist",
+            "--branch",
+            branch.code,
+            "--password",
+            "front-desk-1",
+        ]
+    )
     assert again.exit_code != 0 and "already taken" in again.output
-    bad = runner.invoke(args=["create-user", "x", "--name", "x", "--role", "technician", "--branch", "NOPE",
-                              "--password", "front-desk-1"])
+    bad = runner.invoke(
+        args=[
+            "create-user",
+            "x",
+            "--name",
+            "x",
+            "--role",
+            "technician",
+            "--branch",
+            "NOPE",
+            "--password",
+            "front-desk-1",
+        ]
+    )
     assert bad.exit_code != 0 and "no branch" in bad.output

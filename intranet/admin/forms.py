@@ -7,19 +7,19 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from intranet.auth.roles import Role
 from intranet.forms import Form, OptionalIntSelectField, strip_filter
 
-LOGIN_PATTERN = Regexp(
-    r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores only.")
-)
+LOGIN_PATTERN = Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores only."))
 
 
 class UserForm(Form):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(min=2, max=50), LOGIN_PATTERN],
-                        filters=[strip_filter])
+    login = StringField(
+        _l("Login"), validators=[DataRequired(), Length(min=2, max=50), LOGIN_PATTERN], filters=[strip_filter]
+    )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     branch_id = OptionalIntSelectField(_l("Branch"))
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Password"), validators=[Optional(), Length(min=8, max=200)], render_kw={"autocomplete": "new-password"}
+    )
 
     def __init__(self, *args, branches=(), require_password=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,12 +33,14 @@ class UserForm(Form):
 class BranchForm(Form):
     code = StringField(
         _l("Code"),
-        validators=[DataRequired(), Length(max=20),
-                    Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use letters, digits and dashes only."))],
+        validators=[
+            DataRequired(),
+            Length(max=20),
+            Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use letters, digits and dashes only.")),
+        ],
         filters=[strip_filter],
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
     city = StringField(_l("City"), validators=[Length(max=50)], filters=[strip_filter])
     address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip_filter])
     phone = StringField(_l("Phone"), validators=[Length(max=30)], filters=[strip_filter])
-

@@ -17,15 +17,21 @@ from intranet.rendering import render, render_fragment, wants_fragment
 
 def _user_data(form: UserForm) -> accounts.UserData:
     return accounts.UserData(
-        login=form.login.data, name=form.name.data, role=form.role.data,
-        branch_id=form.branch_id.data, password=form.password.data or None,
+        login=form.login.data,
+        name=form.name.data,
+        role=form.role.data,
+        branch_id=form.branch_id.data,
+        password=form.password.data or None,
     )
 
 
 def _branch_data(form: BranchForm) -> branches.BranchData:
     return branches.BranchData(
-        code=form.code.data, name=form.name.data, city=form.city.data or "",
-        address=form.address.data or "", phone=form.phone.data or "",
+        code=form.code.data,
+        name=form.name.data,
+        city=form.city.data or "",
+        address=form.address.data or "",
+        phone=form.phone.data or "",
     )
 
 
@@ -44,8 +50,11 @@ def _requested_active_state() -> bool:
 @requires("users.manage")
 def users():
     query = search_text(request.args)
-    page = paginate(accounts.search_users(current_user, query), parse_page_number(request.args.get("page")),
-                    current_app.config["PAGE_SIZE"])
+    page = paginate(
+        accounts.search_users(current_user, query),
+        parse_page_number(request.args.get("page")),
+        current_app.config["PAGE_SIZE"],
+    )
     return render("admin/users.html", fragments={"user-table": "admin/_user_table.html"}, page=page, q=query)
 
 
@@ -95,8 +104,13 @@ def edit_user(user_id: int):
             flash(_("User %(login)s saved.", login=user.login), "success")
             return redirect(url_for("admin.users", q=user.login), code=303)
     status = 422 if form.is_submitted() else 200
-    return render("admin/user_edit.html", fragments={f"user-{user.id}": "admin/_user_edit_row.html"},
-                  status=status, form=form, user=user)
+    return render(
+        "admin/user_edit.html",
+        fragments={f"user-{user.id}": "admin/_user_edit_row.html"},
+        status=status,
+        form=form,
+        user=user,
+    )
 
 
 @blueprint.route("/users/<int:user_id>/active", methods=["POST"])
@@ -108,8 +122,12 @@ def set_user_active(user_id: int):
     db.session.commit()
     if wants_fragment():
         return render_fragment("admin/_user_row.html", user=user, saved=True)
-    flash(_("User %(login)s is now active.", login=user.login) if active
-          else _("User %(login)s has been deactivated.", login=user.login), "success")
+    flash(
+        _("User %(login)s is now active.", login=user.login)
+        if active
+        else _("User %(login)s has been deactivated.", login=user.login),
+        "success",
+    )
     return redirect(url_for("admin.users", q=user.login), code=303)
 
 
@@ -117,10 +135,12 @@ def set_user_active(user_id: int):
 @requires("branches.manage")
 def branches_index():
     query = search_text(request.args)
-    page = paginate(branches.search_branches(current_user, query), parse_page_number(request.args.get("page")),
-                    current_app.config["PAGE_SIZE"])
-    return render("admin/branches.html", fragments={"branch-table": "admin/_branch_table.html"},
-                  page=page, q=query)
+    page = paginate(
+        branches.search_branches(current_user, query),
+        parse_page_number(request.args.get("page")),
+        current_app.config["PAGE_SIZE"],
+    )
+    return render("admin/branches.html", fragments={"branch-table": "admin/_branch_table.html"}, page=page, q=query)
 
 
 @blueprint.route("/branches/new", methods=["GET", "POST"])
@@ -167,8 +187,13 @@ def edit_branch(branch_id: int):
             flash(_("Branch %(name)s saved.", name=branch.name), "success")
             return redirect(url_for("admin.branches", q=branch.code), code=303)
     status = 422 if form.is_submitted() else 200
-    return render("admin/branch_edit.html", fragments={f"branch-{branch.id}": "admin/_branch_edit_row.html"},
-                  status=status, form=form, branch=branch)
+    return render(
+        "admin/branch_edit.html",
+        fragments={f"branch-{branch.id}": "admin/_branch_edit_row.html"},
+        status=status,
+        form=form,
+        branch=branch,
+    )
 
 
 @blueprint.route("/branches/<int:branch_id>/active", methods=["POST"])
@@ -180,6 +205,10 @@ def set_branch_active(branch_id: int):
     db.session.commit()
     if wants_fragment():
         return render_fragment("admin/_branch_row.html", branch=branch, saved=True)
-    flash(_("Branch %(name)s is now active.", name=branch.name) if active
-          else _("Branch %(name)s has been deactivated.", name=branch.name), "success")
+    flash(
+        _("Branch %(name)s is now active.", name=branch.name)
+        if active
+        else _("Branch %(name)s has been deactivated.", name=branch.name),
+        "success",
+    )
     return redirect(url_for("admin.branches", q=branch.code), code=303)

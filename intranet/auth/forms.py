@@ -10,11 +10,14 @@ from intranet.i18n import LOCALE_NAMES
 
 class LoginForm(Form):
     login = StringField(
-        _l("Login"), validators=[DataRequired(), Length(max=50)], filters=[strip_filter],
+        _l("Login"),
+        validators=[DataRequired(), Length(max=50)],
+        filters=[strip_filter],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "autofocus": True},
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(max=200)],
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -22,11 +25,13 @@ class LoginForm(Form):
 
 class PasswordChangeForm(Form):
     current = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=200)],
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)],
+        _l("New password"),
+        validators=[DataRequired(), Length(min=8, max=200)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -28,8 +28,9 @@ def test_user_search_answers_htmx_with_the_table_only(admin_client, make_user):
 
 def test_boosted_navigation_and_history_restores_get_the_whole_page(admin_client):
     for header in ("HX-Boosted", "HX-History-Restore-Request"):
-        response = admin_client.get("/admin/users", headers={"HX-Request": "true", header: "true",
-                                                             "HX-Target": "user-table"})
+        response = admin_client.get(
+            "/admin/users", headers={"HX-Request": "true", header: "true", "HX-Target": "user-table"}
+        )
         assert "<html" in response.get_data(as_text=True)
 
 
@@ -41,8 +42,9 @@ def test_search_with_like_wildcards_matches_them_literally(admin_client, make_us
 
 
 def test_empty_search_says_nothing_matched(admin_client):
-    fragment = admin_client.htmx_get("/admin/users?q=nobody-here", target="user-table",
-                                     headers={"Accept-Language": "en"})
+    fragment = admin_client.htmx_get(
+        "/admin/users?q=nobody-here", target="user-table", headers={"Accept-Language": "en"}
+    )
     assert "No user matches “nobody-here”." in page_text(fragment)
 
 
@@ -78,27 +80,42 @@ def test_deactivating_a_user_signs_them_out_and_marks_the_row(app, admin_client,
     user = make_user(login="leaver")
     their_tablet = app.test_client()
     their_tablet.login(user)
-    response = admin_client.post_form(f"/admin/users/{user.id}/active", {"active": "0"},
-                                      headers={"HX-Request": "true", "HX-Target": f"user-{user.id}",
-                                               "Accept-Language": "en"})
+    response = admin_client.post_form(
+        f"/admin/users/{user.id}/active",
+        {"active": "0"},
+        headers={"HX-Request": "true", "HX-Target": f"user-{user.id}", "Accept-Language": "en"},
+    )
     assert response.status_code == 200 and "Deactivated" in page_text(response)
     assert their_tablet.get("/").status_code == 302
     assert db_session.get(User, user.id).active is False
 
 
 def test_new_user_page_creates_a_user_who_can_sign_in(app, admin_client, branch):
-    response = admin_client.post_form("/admin/users/new", {
-        "login": "new.tech", "name": "新技术员", "role": "technician", "branch_id": str(branch.id),
-        "password": "first-pass-1",
-    })
+    response = admin_client.post_form(
+        "/admin/users/new",
+        {
+            "login": "new.tech",
+            "name": "新技术员",
+            "role": "technician",
+            "branch_id": str(branch.id),
+            "password": "first-pass-1",
+        },
+    )
     assert response.status_code == 303
     app.test_client().login(User(login="new.tech"), password="first-pass-1")
 
 
 def test_new_user_without_password_is_refused(admin_client, branch, db_session):
-    response = admin_client.post_form("/admin/users/new", {
-        "login": "nopass", "name": "无密码", "role": "technician", "branch_id": str(branch.id), "password": "",
-    })
+    response = admin_client.post_form(
+        "/admin/users/new",
+        {
+            "login": "nopass",
+            "name": "无密码",
+            "role": "technician",
+            "branch_id": str(branch.id),
+            "password": "",
+        },
+    )
     assert response.status_code == 422
     assert db_session.query(User).filter_by(login="nopass").count() == 0
 
@@ -107,16 +124,19 @@ def test_branches_can_be_created_edited_inline_and_deactivated(admin_client, db_
     created = admin_client.post_form("/admin/branches/new", {"code": "sh-pd", "name": "浦东客服营业厅", "city": "上海"})
     assert created.status_code == 303
     branch = db_session.query(Branch).filter_by(code="SH-PD").one()
-    saved = admin_client.post_form(f"/admin/branches/{branch.id}/edit",
-                                   {"code": "SH-PD", "name": "浦东营业厅", "city": "上海", "address": "", "phone": ""},
-                                   headers={"HX-Request": "true", "HX-Target": f"branch-{branch.id}"})
+    saved = admin_client.post_form(
+        f"/admin/branches/{branch.id}/edit",
+        {"code": "SH-PD", "name": "浦东营业厅", "city": "上海", "address": "", "phone": ""},
+        headers={"HX-Request": "true", "HX-Target": f"branch-{branch.id}"},
+    )
     assert saved.status_code == 200 and "浦东营业厅" in page_text(saved)
     admin_client.post_form(f"/admin/branches/{branch.id}/active", {"active": "0"})
     assert db_session.get(Branch, branch.id).active is False
 
 
 def test_duplicate_branch_code_is_a_clear_error(admin_client, branch):
-    response = admin_client.post_form("/admin/branches/new", {"code": branch.code, "name": "重复"},
-                                      headers={"Accept-Language": "en"})
+    response = admin_client.post_form(
+        "/admin/branches/new", {"code": branch.code, "name": "重复"}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 422
     assert f"The branch code {branch.code} is already used." in page_text(response)

@@ -55,7 +55,9 @@ def test_logins_are_unique_whatever_their_case(make_user, branch):
 def test_staff_other_than_admins_need_a_branch(make_user):
     admin = make_user(Role.ADMIN)
     with pytest.raises(Invalid):
-        service.create_user(admin, service.UserData("nobranch", "无网点", Role.TECHNICIAN, None, password="long-enough"))
+        service.create_user(
+            admin, service.UserData("nobranch", "无网点", Role.TECHNICIAN, None, password="long-enough")
+        )
 
 
 def test_admins_cannot_lock_themselves_out(make_user):

@@ -14,8 +14,7 @@ def test_login_lands_on_the_home_page_and_greets_the_user(client, make_user):
 
 def test_wrong_password_says_so_and_keeps_the_login(client, make_user):
     user = make_user(login="zhang.wei")
-    response = client.post_form("/login", {"login": "zhang.wei", "password": "nope"},
-                                headers={"Accept-Language": "en"})
+    response = client.post_form("/login", {"login": "zhang.wei", "password": "nope"}, headers={"Accept-Language": "en"})
     assert response.status_code == 422
     assert "Wrong login or password." in page_text(response)
     assert 'value="zhang.wei"' in response.get_data(as_text=True)
@@ -33,8 +32,9 @@ def test_five_failures_lock_the_account_with_a_time_it_lifts(client, make_user, 
     user = make_user(login="locked.out")
     for _ in range(5):
         client.post_form("/login", {"login": "locked.out", "password": "wrong"})
-    response = client.post_form("/login", {"login": "locked.out", "password": TEST_PASSWORD},
-                                headers={"Accept-Language": "en"})
+    response = client.post_form(
+        "/login", {"login": "locked.out", "password": TEST_PASSWORD}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 429
     assert "Too many failed attempts. You can try again at" in page_text(response)
     assert client.get("/").status_code == 302  # the right password did not get in while locked
@@ -77,8 +77,9 @@ def test_logout_ends_the_session(client, make_user):
 
 def test_a_deactivated_user_cannot_sign_in_and_is_told_why(client, make_user):
     make_user(login="gone", active=False)
-    response = client.post_form("/login", {"login": "gone", "password": TEST_PASSWORD},
-                                headers={"Accept-Language": "en"})
+    response = client.post_form(
+        "/login", {"login": "gone", "password": TEST_PASSWORD}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 422
     assert "deactivated" in page_text(response)
 
@@ -100,8 +101,11 @@ def test_anonymous_htmx_requests_are_sent_to_login_with_a_full_navigation(client
 
 def test_password_change_needs_the_current_password(client, make_user):
     client.login(make_user())
-    response = client.post_form("/account/password", {"current": "wrong", "new": "new-secret-9", "confirm": "new-secret-9"},
-                                headers={"Accept-Language": "en"})
+    response = client.post_form(
+        "/account/password",
+        {"current": "wrong", "new": "new-secret-9", "confirm": "new-secret-9"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 422
     assert "The current password is wrong." in page_text(response)
 
@@ -110,9 +114,11 @@ def test_password_change_rejects_short_or_mismatched_passwords(client, make_user
     client.login(make_user())
     short = client.post_form("/account/password", {"current": TEST_PASSWORD, "new": "short", "confirm": "short"})
     assert short.status_code == 422
-    mismatch = client.post_form("/account/password",
-                                {"current": TEST_PASSWORD, "new": "long-enough-1", "confirm": "long-enough-2"},
-                                headers={"Accept-Language": "en"})
+    mismatch = client.post_form(
+        "/account/password",
+        {"current": TEST_PASSWORD, "new": "long-enough-1", "confirm": "long-enough-2"},
+        headers={"Accept-Language": "en"},
+    )
     assert mismatch.status_code == 422
     assert "The two new passwords differ." in page_text(mismatch)
 
@@ -122,8 +128,9 @@ def test_password_change_works_and_signs_out_other_devices(app, make_user):
     phone, tablet = app.test_client(), app.test_client()
     phone.login(user)
     tablet.login(user, remember=True)
-    response = phone.post_form("/account/password",
-                               {"current": TEST_PASSWORD, "new": "brand-new-42", "confirm": "brand-new-42"})
+    response = phone.post_form(
+        "/account/password", {"current": TEST_PASSWORD, "new": "brand-new-42", "confirm": "brand-new-42"}
+    )
     assert response.status_code == 303
     assert phone.get("/").status_code == 200  # the device that changed it stays signed in
     assert tablet.get("/").status_code == 302  # the other session and its remember cookie are void
@@ -133,8 +140,9 @@ def test_password_change_works_and_signs_out_other_devices(app, make_user):
 
 def test_a_post_without_csrf_token_is_refused_with_a_clear_message(client, make_user):
     user = make_user()
-    response = client.post("/login", data={"login": user.login, "password": TEST_PASSWORD},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login", data={"login": user.login, "password": TEST_PASSWORD}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert "This form has expired or did not come from this site." in page_text(response)
     assert client.get("/").status_code == 302

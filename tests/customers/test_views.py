@@ -31,8 +31,9 @@ def test_results_are_paginated(app, reception, make_customer):
         make_customer(name=f"分页客户 {n:02d}")
     first = reception.get("/customers?q=分页客户", headers={"Accept-Language": "en"})
     assert "Page 1 of 2" in page_text(first)
-    second = reception.htmx_get("/customers?q=分页客户&page=2", target="customer-results",
-                                headers={"Accept-Language": "en"})
+    second = reception.htmx_get(
+        "/customers?q=分页客户&page=2", target="customer-results", headers={"Accept-Language": "en"}
+    )
     assert page_text(second).count("分页客户") == 3
 
 
@@ -51,25 +52,39 @@ def test_detail_shows_sites_equipment_and_warranty(reception, make_equipment):
 
 
 def test_create_customer_then_add_site_and_equipment(reception, db_session):
-    created = reception.post_form("/customers/new", {"name": "北京永和物业", "kind": "company", "phone": "010-8761 0032"})
+    created = reception.post_form(
+        "/customers/new", {"name": "北京永和物业", "kind": "company", "phone": "010-8761 0032"}
+    )
     assert created.status_code == 303
     customer = db_session.query(Customer).filter_by(name="北京永和物业").one()
     site = reception.post_form(f"/customers/{customer.id}/sites/new", {"name": "3 号楼", "address": "永和路 9 号"})
     assert site.status_code == 303
     site_id = db_session.query(Site).filter_by(customer_id=customer.id).one().id
-    equipment = reception.post_form(f"/sites/{site_id}/equipment/new", {
-        "model": "海尔 KFR-72LW 空调", "serial": "haier-72lw-1", "installed_on": "2025-05-20",
-        "warranty_end": "2028-05-19",
-    })
+    equipment = reception.post_form(
+        f"/sites/{site_id}/equipment/new",
+        {
+            "model": "海尔 KFR-72LW 空调",
+            "serial": "haier-72lw-1",
+            "installed_on": "2025-05-20",
+            "warranty_end": "2028-05-19",
+        },
+    )
     assert equipment.status_code == 303
     assert db_session.query(Equipment).filter_by(serial="HAIER-72LW-1").one().warranty_end == date(2028, 5, 19)
 
 
 def test_warranty_before_installation_is_refused(reception, make_site, db_session):
     site = make_site()
-    response = reception.post_form(f"/sites/{site.id}/equipment/new", {
-        "model": "X", "serial": "SN-1", "installed_on": "2025-05-20", "warranty_end": "2024-01-01",
-    }, headers={"Accept-Language": "en"})
+    response = reception.post_form(
+        f"/sites/{site.id}/equipment/new",
+        {
+            "model": "X",
+            "serial": "SN-1",
+            "installed_on": "2025-05-20",
+            "warranty_end": "2024-01-01",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 422
     assert "The warranty cannot end before the installation date." in page_text(response)
     assert db_session.query(Equipment).count() == 0
@@ -77,8 +92,9 @@ def test_warranty_before_installation_is_refused(reception, make_site, db_sessio
 
 def test_duplicate_serial_number_is_refused(reception, make_equipment, make_site):
     existing = make_equipment(serial="GRG-1")
-    response = reception.post_form(f"/sites/{make_site().id}/equipment/new", {"model": "ATM", "serial": "grg-1"},
-                                   headers={"Accept-Language": "en"})
+    response = reception.post_form(
+        f"/sites/{make_site().id}/equipment/new", {"model": "ATM", "serial": "grg-1"}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 422
     assert f"Serial number {existing.serial} is already registered." in page_text(response)
 

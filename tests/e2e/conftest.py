@@ -21,8 +21,13 @@ from intranet import PROJECT_ROOT
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking switches Chromium keeps calling hosts this machine cannot reach.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 TABLET_VIEWPORTS = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
 
@@ -36,21 +41,35 @@ def free_port() -> int:
 class LiveServer:
     def __init__(self, workdir: Path):
         self.database_url = f"sqlite:///{workdir / 'e2e.sqlite'}"
-        self.env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "e2e-secret",
-                    "FLASK_APP": "wsgi", "PYTHONUNBUFFERED": "1"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "e2e-secret",
+            "FLASK_APP": "wsgi",
+            "PYTHONUNBUFFERED": "1",
+        }
         self.log = (workdir / "server.log").open("w")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
     def flask(self, *args: str) -> None:
-        subprocess.run([sys.executable, "-m", "flask", *args], cwd=PROJECT_ROOT, env=self.env, check=True,
-                       stdout=self.log, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            check=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
-            cwd=PROJECT_ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -141,8 +160,7 @@ def new_page(request, browser, live_server, console, viewport):
     contexts = []
 
     def open_page(locale: str = "zh-CN"):
-        context = browser.new_context(viewport=viewport, locale=locale, has_touch=True,
-                                      base_url=live_server.url)
+        context = browser.new_context(viewport=viewport, locale=locale, has_touch=True, base_url=live_server.url)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
