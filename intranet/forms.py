@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 # NUL and other control characters: PostgreSQL refuses NUL outright, and none belongs in a form.
@@ -21,6 +22,11 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, _l("This contains characters that cannot be stored.")]
                 valid = False
         return valid
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the option objects WTForms 3.3+ expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip_filter(value):
@@ -47,5 +53,5 @@ class OptionalIntSelectField(SelectField):
     def pre_validate(self, form):
         if self.data is None and not self.flags.required:
             return
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(_l("Not a valid choice."))

@@ -5,7 +5,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from intranet.auth.roles import Role
-from intranet.forms import Form, OptionalIntSelectField, strip_filter
+from intranet.forms import Form, OptionalIntSelectField, choices, strip_filter
 
 LOGIN_PATTERN = Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores only."))
 
@@ -23,8 +23,8 @@ class UserForm(Form):
 
     def __init__(self, *args, branches=(), require_password=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role.value, role.label) for role in Role]
-        self.branch_id.choices = [(None, _l("— none —"))] + [(b.id, b.name) for b in branches]
+        self.role.choices = choices((role.value, role.label) for role in Role)
+        self.branch_id.choices = choices([(None, _l("— none —")), *((b.id, b.name) for b in branches)])
         if require_password:
             self.password.validators = [DataRequired(), Length(min=8, max=200)]
             self.password.flags.required = True

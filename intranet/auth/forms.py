@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from intranet.forms import Form, strip_filter
+from intranet.forms import Form, choices, strip_filter
 from intranet.i18n import LOCALE_NAMES
 
 
@@ -42,4 +42,4 @@ class PasswordChangeForm(Form):
 
 
 class LocaleForm(Form):
-    locale = SelectField(_l("Language"), choices=list(LOCALE_NAMES.items()))
+    locale = SelectField(_l("Language"), choices=choices(LOCALE_NAMES.items()))

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from intranet.forms import Form, OptionalIntSelectField, strip_filter
+from intranet.forms import Form, OptionalIntSelectField, choices, strip_filter
 
 PHONE = Regexp(r"^[0-9+()\- ]*$", message=_l("Use digits, spaces, +, - and brackets only."))
 EMAIL = Regexp(r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("This is not an e-mail address."))
@@ -12,7 +12,7 @@ EMAIL = Regexp(r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("This is not an e-ma
 
 class CustomerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
-    kind = SelectField(_l("Kind"), choices=[("company", _l("Company")), ("person", _l("Private person"))])
+    kind = SelectField(_l("Kind"), choices=choices([("company", _l("Company")), ("person", _l("Private person"))]))
     phone = StringField(
         _l("Phone"),
         validators=[Length(max=30), PHONE],
@@ -30,7 +30,7 @@ class CustomerForm(Form):
 
     def __init__(self, *args, branches=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.branch_id.choices = [(None, _l("— my branch —"))] + [(b.id, b.name) for b in branches]
+        self.branch_id.choices = choices([(None, _l("— my branch —")), *((b.id, b.name) for b in branches)])
 
 
 class SiteForm(Form):

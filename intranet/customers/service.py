@@ -157,8 +157,9 @@ def _apply_site(site: Site, data: SiteData) -> None:
 
 def add_site(actor, customer: Customer, data: SiteData) -> Site:
     ensure(actor, "customers.edit", customer)
-    site = Site(customer=customer)
+    site = Site()
     _apply_site(site, data)
+    site.customer = customer  # attached last: the checks above must not autoflush a half-built row
     db.session.add(site)
     db.session.flush()
     return site
@@ -186,8 +187,9 @@ def _apply_equipment(equipment: Equipment, data: EquipmentData) -> None:
 
 def add_equipment(actor, site: Site, data: EquipmentData) -> Equipment:
     ensure(actor, "customers.edit", site)
-    equipment = Equipment(site=site)
+    equipment = Equipment()
     _apply_equipment(equipment, data)
+    equipment.site = site  # attached last: the serial check above must not autoflush a half-built row
     db.session.add(equipment)
     db.session.flush()
     return equipment
