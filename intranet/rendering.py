@@ -1,16 +1,13 @@
 """One place decides whether a request gets a whole page or only a fragment of it."""
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template
+
+from intranet.extensions import htmx
 
 
 def wants_fragment() -> bool:
     """An htmx swap wants a fragment; boosted navigation and history restores want the whole page."""
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
-    )
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(page_template: str, /, fragments: dict[str, str] | None = None, status: int = 200, **context):
@@ -21,7 +18,7 @@ def render(page_template: str, /, fragments: dict[str, str] | None = None, statu
     """
     template = page_template
     if fragments and wants_fragment():
-        template = fragments.get(request.headers.get("HX-Target", ""), page_template)
+        template = fragments.get(htmx.target or "", page_template)
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
