@@ -21,7 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
 
-    from intranet import cli, errorhandlers, security
+    from intranet import cli, errorhandlers, security, sqlite  # noqa: F401  (sqlite: engine events)
     from intranet.extensions import babel, csrf, db, htmx, migrate
     from intranet.i18n import select_locale, select_timezone
 
@@ -57,11 +57,13 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from intranet.admin import blueprint as admin
+    from intranet.attachments import blueprint as attachments
     from intranet.auth import blueprint as auth
     from intranet.customers import blueprint as customers
+    from intranet.jobs import blueprint as jobs
     from intranet.main import blueprint as main
 
-    for blueprint in (main, auth, admin, customers):
+    for blueprint in (main, auth, admin, customers, jobs, attachments):
         app.register_blueprint(blueprint)
 
 

@@ -50,7 +50,11 @@ def settings_from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30"))),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_HOURS", "12"))),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
+        # One file may be MAX_UPLOAD_MB; a whole form (a report with several photos) MAX_REQUEST_MB.
+        "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "60")) * 1024 * 1024,
+        # Done jobs reach the callback list this long after the visit (回访).
+        "CALLBACK_DELAY_DAYS": int(os.environ.get("CALLBACK_DELAY_DAYS", "3")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),

@@ -12,24 +12,57 @@ class NavItem:
     endpoint: str
     label: object
     permission: str
-    section: str  # endpoints whose name contains this belong to the item, e.g. "admin.edit_user"
+    sections: tuple[str, ...]  # endpoints whose name contains one of these belong to the item
     description: object
 
     def is_current(self, endpoint: str | None) -> bool:
-        return endpoint == self.endpoint or (endpoint is not None and self.section in endpoint)
+        return endpoint is not None and any(section in endpoint for section in self.sections)
 
 
 NAV_ITEMS = [
-    NavItem("main.index", _l("Home"), "account.use", "main.index", _l("Your day at a glance")),
+    NavItem("main.index", _l("Home"), "account.use", ("main.index",), _l("Your day at a glance")),
+    NavItem(
+        "jobs.today",
+        _l("Today"),
+        "today.view",
+        ("jobs.today", "jobs.report"),
+        _l("Your jobs for today, one tap to start"),
+    ),
+    NavItem(
+        "jobs.index",
+        _l("Jobs"),
+        "jobs.list",
+        ("jobs.index", "jobs.show", "jobs.new", "jobs.correct"),
+        _l("Work orders: dispatch and follow up"),
+    ),
+    NavItem(
+        "jobs.callbacks",
+        _l("Callbacks"),
+        "callbacks.record",
+        ("jobs.callbacks",),
+        _l("Call customers back after a repair"),
+    ),
     NavItem(
         "customers.index",
         _l("Customers"),
         "customers.view",
-        "customers.",
+        ("customers.",),
         _l("Look up customers, their sites and equipment"),
     ),
-    NavItem("admin.users", _l("Users"), "users.manage", "_user", _l("Accounts, roles and branches of staff")),
-    NavItem("admin.branches", _l("Branches"), "branches.manage", "_branch", _l("Service stations and offices")),
+    NavItem(
+        "admin.users",
+        _l("Users"),
+        "users.manage",
+        ("admin.users", "_user"),
+        _l("Accounts, roles and branches of staff"),
+    ),
+    NavItem(
+        "admin.branches",
+        _l("Branches"),
+        "branches.manage",
+        ("admin.branches", "_branch"),
+        _l("Service stations and offices"),
+    ),
 ]
 
 

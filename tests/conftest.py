@@ -1,7 +1,10 @@
 """Fixtures: the app on SQLite and on PostgreSQL, a CSRF-aware client, and factories for records."""
 
+import io
 import itertools
 import re
+import uuid
+from datetime import timedelta
 
 import pytest
 from flask import has_app_context
@@ -13,6 +16,7 @@ from intranet.auth.models import User
 from intranet.auth.roles import Role
 from intranet.branches.models import Branch
 from intranet.customers.models import Customer, Equipment, Site
+from intranet.db_types import utcnow
 from intranet.extensions import db
 from tests.databases import PostgresDatabase
 
@@ -31,7 +35,9 @@ class Client(FlaskClient):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         if has_app_context():
-            db.session.expire_all()  # the test's own session must see what the request committed
+            # End the test's own transaction: it must see what the request committed, and on SQLite
+            # an old read snapshot could not write afterwards.
+            db.session.commit()
         return response
 
     def csrf_token(self) -> str:
@@ -194,11 +200,96 @@ def make_equipment(db_session, make_site):
     return make
 
 
+def image_bytes(size=(64, 48), image_format="JPEG", color=(200, 60, 40)) -> bytes:
+    """A real image file in memory."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, image_format)
+    return out.getvalue()
+
+
 @pytest.fixture
-def url_values(make_user, make_equipment, branch):
-    """A value for every URL argument of the app's routes, pointing at real records."""
+def make_job(db_session, make_site, make_user):
+    from intranet.jobs.models import Job, JobEvent
+
+    def make(technician=None, site=None, status="assigned", due_at=None, **values) -> Job:
+        site = site or make_site()
+        creator = values.pop("created_by", None) or make_user(Role.RECEPTIONIST)
+        job = Job(
+            branch_id=site.customer.branch_id,
+            customer_id=site.customer_id,
+            site_id=site.id,
+            source=values.pop("source", "walk_in"),
+            priority=values.pop("priority", "normal"),
+            fault_description=values.pop("fault_description", "壁挂炉点火失败,显示 F28"),
+            due_at=due_at or utcnow() + timedelta(hours=2),
+            status=status,
+            assigned_to_id=technician.id if technician else None,
+            created_by_id=creator.id,
+            **values,
+        )
+        db_session.add(job)
+        db_session.flush()
+        db_session.add(JobEvent(job_id=job.id, actor_id=creator.id, kind="created"))
+        db_session.commit()
+        return job
+
+    return make
+
+
+@pytest.fixture
+def make_report(db_session, make_job, make_user):
+    """A job that is done, with its visit report, one photo and a signature."""
+    from intranet.attachments.service import store_image
+    from intranet.jobs.models import JobStatus, VisitReport
+
+    def make(technician=None, job=None, **values):
+        technician = technician or make_user(Role.TECHNICIAN)
+        job = job or make_job(technician=technician)
+        now = utcnow()
+        report = VisitReport(
+            job_id=job.id,
+            client_id=str(uuid.uuid4()),
+            technician_id=technician.id,
+            arrived_at=now - timedelta(hours=1),
+            left_at=now,
+            fault_found="点火针积碳",
+            cause="燃气杂质",
+            action_taken="清洁点火针并试机",
+            result="fixed",
+            satisfaction=5,
+            **values,
+        )
+        db_session.add(report)
+        db_session.flush()
+        store_image(technician, "visit_report", report.id, "photo", image_bytes(), "photo.jpg")
+        report.signature_id = store_image(
+            technician, "visit_report", report.id, "signature", image_bytes(image_format="PNG"), "signature.png"
+        ).id
+        job.status = JobStatus.DONE
+        job.done_at = now
+        job.callback_due_at = now
+        db_session.commit()
+        return report
+
+    return make
+
+
+@pytest.fixture
+def url_values(make_user, make_equipment, make_report, branch):
+    """A value for every URL argument of the app's routes, pointing at real records.
+
+    The job is done, has a report with a photo, and belongs to the technician who takes part in the
+    authorization matrix (login actor.technician).
+    """
+    from intranet.attachments.models import Attachment
+
     equipment = make_equipment()
     target = make_user(Role.TECHNICIAN, login="target.user")
+    technician = make_user(Role.TECHNICIAN, login="actor.technician")
+    report = make_report(technician=technician)
+    photo = db.session.query(Attachment).filter_by(owner_id=report.id, kind="photo").one()
     return {
         "filename": "css/app.css",
         "user_id": target.id,
@@ -206,6 +297,8 @@ def url_values(make_user, make_equipment, branch):
         "customer_id": equipment.site.customer_id,
         "site_id": equipment.site_id,
         "equipment_id": equipment.id,
+        "job_id": report.job_id,
+        "attachment_id": photo.id,
     }
 
 

@@ -113,6 +113,8 @@ def show(customer_id: int):
         customer=customer,
         today=date.today(),
         may_edit=can(current_user, "customers.edit", customer),
+        may_create_job=can(current_user, "jobs.create")
+        and (current_user.role == Role.ADMIN or current_user.branch_id == customer.branch_id),
     )
 
 

@@ -25,6 +25,7 @@
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-dismiss]");
     if (button) button.closest(".flash")?.remove();
+    if (event.target.closest("[data-print]")) window.print();
   });
 
   // Messages that fade (success, info) leave the DOM once their CSS animation ends.
