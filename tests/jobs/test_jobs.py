@@ -1,0 +1,238 @@
+"""Jobs through HTTP and services: create, dispatch, Today, start, list filters, correction, callbacks."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from intranet.auth.roles import Role
+from intranet.db_types import utcnow
+from intranet.errors import Conflict, Invalid, NotAllowed
+from intranet.jobs import service
+from intranet.jobs.models import Job, JobEvent
+from tests.conftest import page_text
+
+
+@pytest.fixture
+def technician(make_user):
+    return make_user(Role.TECHNICIAN, login="zhang.wei", name="张伟")
+
+
+def events(db_session, job):
+    return [event.kind for event in db_session.query(JobEvent).filter_by(job_id=job.id).order_by(JobEvent.id)]
+
+
+def test_receptionist_creates_and_dispatches_a_job_with_history(
+    client, make_user, make_equipment, technician, db_session
+):
+    equipment = make_equipment()
+    client.login(make_user(Role.RECEPTIONIST, name="李静"))
+    customer_id = equipment.site.customer_id
+    form = client.get(f"/customers/{customer_id}/jobs/new")
+    assert form.status_code == 200
+    response = client.post_form(
+        f"/customers/{customer_id}/jobs/new",
+        {
+            "site_id": str(equipment.site_id),
+            "equipment_id": str(equipment.id),
+            "source": "complaint",
+            "priority": "urgent",
+            "fault_description": "叫号机不出票",
+            "due_at": "2026-11-24T09:30",
+            "assigned_to_id": str(technician.id),
+        },
+    )
+    assert response.status_code == 303
+    job = db_session.query(Job).one()
+    assert (job.status, job.assigned_to_id, job.priority) == ("assigned", technician.id, "urgent")
+    assert job.due_at.hour == 1 and job.due_at.minute == 30  # 09:30 in Shanghai is 01:30 UTC
+    assert events(db_session, job) == ["created", "assigned"]
+    page = page_text(client.get(f"/jobs/{job.id}", headers={"Accept-Language": "en"}))
+    assert "created the job" in page and "dispatched it to 张伟" in page
+
+
+def test_a_job_needs_a_site_of_the_customer_and_a_technician_of_the_branch(
+    client, make_user, make_site, make_branch, db_session
+):
+    site, other_site = make_site(), make_site()
+    stranger = make_user(Role.TECHNICIAN, branch=make_branch())
+    client.login(make_user(Role.RECEPTIONIST))
+    base = {"source": "walk_in", "priority": "normal", "fault_description": "不制冷", "due_at": "2026-11-24T09:30"}
+    wrong_site = client.post_form(f"/customers/{site.customer_id}/jobs/new", base | {"site_id": str(other_site.id)})
+    assert wrong_site.status_code == 422
+    wrong_tech = client.post_form(
+        f"/customers/{site.customer_id}/jobs/new", base | {"site_id": str(site.id), "assigned_to_id": str(stranger.id)}
+    )
+    assert wrong_tech.status_code == 422
+    assert db_session.query(Job).count() == 0
+
+
+def test_dispatch_later_from_the_job_page(client, make_user, make_job, technician, db_session):
+    job = make_job(status="open")
+    client.login(make_user(Role.MANAGER))
+    response = client.post_form(f"/jobs/{job.id}/assign", {"technician_id": str(technician.id)})
+    assert response.status_code == 303
+    db_session.refresh(job)
+    assert (job.status, job.assigned_to_id) == ("assigned", technician.id)
+
+
+def test_today_lists_my_jobs_by_due_time_then_priority(client, technician, make_job, make_user):
+    now = utcnow()
+    later_normal = make_job(technician=technician, due_at=now + timedelta(hours=3), fault_description="第三")
+    soon_normal = make_job(
+        technician=technician, due_at=now + timedelta(hours=1), priority="normal", fault_description="第二"
+    )
+    soon_urgent = make_job(
+        technician=technician,
+        due_at=now + timedelta(hours=1),
+        priority="urgent",
+        priority_rank=0,
+        fault_description="第一",
+    )
+    make_job(technician=make_user(Role.TECHNICIAN), fault_description="别人的")
+    make_job(technician=technician, status="done", fault_description="已完成")
+    jobs = service.todays_jobs(technician, now)
+    assert [j.id for j in jobs] == [soon_urgent.id, soon_normal.id, later_normal.id]
+    client.login(technician)
+    text = page_text(client.get("/today"))
+    assert text.index("第一") < text.index("第二") < text.index("第三")
+    assert "别人的" not in text and "已完成" not in text
+
+
+def test_empty_today_says_so(client, technician):
+    client.login(technician)
+    assert "Nothing due today" in page_text(client.get("/today", headers={"Accept-Language": "en"}))
+
+
+def test_one_tap_start_records_the_arrival(client, technician, make_job, db_session):
+    job = make_job(technician=technician)
+    client.login(technician)
+    response = client.post_form(
+        f"/jobs/{job.id}/start", headers={"HX-Request": "true", "HX-Target": f"job-card-{job.id}"}
+    )
+    assert response.status_code == 200 and "<html" not in response.get_data(True)
+    db_session.refresh(job)
+    assert job.status == "in_progress" and job.started_at is not None
+    assert events(db_session, job)[-1] == "started"
+    again = client.post_form(f"/jobs/{job.id}/start")
+    assert again.status_code == 303  # starting twice is harmless
+
+
+def test_technicians_only_see_their_own_jobs(client, technician, make_job, make_user):
+    theirs = make_job(technician=make_user(Role.TECHNICIAN))
+    client.login(technician)
+    assert client.get(f"/jobs/{theirs.id}").status_code == 403
+    assert client.post_form(f"/jobs/{theirs.id}/start").status_code == 403
+
+
+def test_job_list_filters_by_status_technician_and_due_date(client, make_user, make_job, technician):
+    now = utcnow()
+    other = make_user(Role.TECHNICIAN)
+    mine = make_job(technician=technician, due_at=now + timedelta(days=1), fault_description="甲")
+    make_job(technician=other, due_at=now + timedelta(days=1), fault_description="乙")
+    make_job(technician=technician, status="done", due_at=now - timedelta(days=10), fault_description="丙")
+    client.login(make_user(Role.MANAGER))
+    fragment = client.htmx_get(f"/jobs?status=assigned&technician={technician.id}", target="job-results")
+    assert "<html" not in fragment.get_data(True)
+    assert mine.reference in page_text(fragment) and page_text(fragment).count("J0") == 1
+    day = (now + timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
+    assert page_text(client.get(f"/jobs?due_from={day}&due_to={day}")).count("J0") >= 1
+    assert client.get("/jobs?status=exploded").status_code == 422
+    assert client.get("/jobs?due_from=yesterday").status_code == 422
+
+
+def test_managers_see_only_their_branch(client, make_user, make_job, make_site, make_customer, make_branch):
+    elsewhere = make_branch()
+    job = make_job(site=make_site(customer=make_customer(branch=elsewhere)))
+    client.login(make_user(Role.MANAGER))
+    assert job.reference not in page_text(client.get("/jobs"))
+    assert client.get(f"/jobs/{job.id}").status_code == 403
+
+
+def test_manager_correction_is_recorded(client, make_user, make_report, db_session):
+    report = make_report()
+    client.login(make_user(Role.MANAGER, name="王建国"))
+    response = client.post_form(
+        f"/jobs/{report.job_id}/report/correct",
+        {
+            "fault_found": report.fault_found,
+            "cause": report.cause,
+            "action_taken": "更换点火针",
+            "result": "fixed",
+            "reason": "技术员漏写了更换部件",
+        },
+    )
+    assert response.status_code == 303
+    db_session.refresh(report)
+    assert report.action_taken == "更换点火针" and report.corrected_at is not None
+    kinds = events(db_session, report.job)
+    assert kinds[-1] == "corrected"
+    detail = db_session.query(JobEvent).filter_by(kind="corrected").one().detail
+    assert "action_taken" in detail and "技术员漏写了更换部件" in detail
+
+
+def test_a_correction_without_changes_or_reason_is_refused(make_user, make_report):
+    report = make_report()
+    manager = make_user(Role.MANAGER)
+    same = service.Correction(report.fault_found, report.cause, report.action_taken, report.result, "理由")
+    with pytest.raises(Invalid):
+        service.correct_report(manager, report, same)
+    with pytest.raises(Invalid):
+        service.correct_report(manager, report, service.Correction("x", "", "y", "fixed", " "))
+    with pytest.raises(NotAllowed):
+        service.correct_report(make_user(Role.RECEPTIONIST), report, service.Correction("x", "", "y", "fixed", "r"))
+
+
+def test_done_jobs_reach_the_callback_list_after_the_delay(app, make_user, make_report):
+    report = make_report()
+    job = report.job
+    receptionist = make_user(Role.RECEPTIONIST)
+    job.callback_due_at = job.done_at + timedelta(days=app.config["CALLBACK_DELAY_DAYS"])
+    assert service.callbacks_due(receptionist, job.done_at + timedelta(days=1)) == []
+    assert service.callbacks_due(receptionist, job.done_at + timedelta(days=3, seconds=1)) == [job]
+
+
+def test_satisfied_callback_closes_the_job(client, make_user, make_report, db_session):
+    report = make_report()
+    client.login(make_user(Role.RECEPTIONIST))
+    assert f'href="/jobs/{report.job_id}"' in client.get("/callbacks").get_data(True)
+    response = client.post_form(f"/jobs/{report.job_id}/callback", {"outcome": "satisfied", "note": "已修好"})
+    assert response.status_code == 303
+    job = db_session.get(Job, report.job_id)
+    assert job.status == "closed" and not job.needs_manager_attention
+    assert f'href="/jobs/{report.job_id}"' not in client.get("/callbacks").get_data(True)
+
+
+def test_unsatisfied_callback_flags_the_job_for_a_manager(app, client, make_user, make_report, db_session):
+    report = make_report()
+    client.login(make_user(Role.RECEPTIONIST))
+    client.post_form(f"/jobs/{report.job_id}/callback", {"outcome": "not_satisfied", "note": "还是漏水"})
+    job = db_session.get(Job, report.job_id)
+    assert job.needs_manager_attention
+    manager = app.test_client()
+    manager.login(make_user(Role.MANAGER))
+    assert job.reference in page_text(manager.get("/jobs?attention=1"))
+    assert manager.post_form(f"/jobs/{job.id}/resolve", {"note": ""}).status_code == 422
+    assert manager.post_form(f"/jobs/{job.id}/resolve", {"note": "已安排主管上门"}).status_code == 303
+    db_session.refresh(job)
+    assert not job.needs_manager_attention
+
+
+def test_unreachable_customer_is_called_again_tomorrow(make_user, make_report):
+    report = make_report()
+    now = utcnow()
+    service.record_callback(make_user(Role.RECEPTIONIST), report.job, "unreachable", now=now)
+    assert report.job.status == "done" and report.job.callback_due_at == now + timedelta(days=1)
+
+
+def test_callbacks_only_for_done_jobs(make_user, make_job):
+    with pytest.raises(Conflict):
+        service.record_callback(make_user(Role.RECEPTIONIST), make_job(), "satisfied")
+
+
+def test_printable_report(client, make_user, make_report):
+    report = make_report()
+    client.login(make_user(Role.MANAGER))
+    page = client.get(f"/jobs/{report.job_id}/report/print", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "print-sheet" in page.get_data(True) and report.fault_found in page_text(page)
