@@ -74,6 +74,10 @@ def _register_template_globals(app: Flask) -> None:
     from intranet.i18n import LOCALE_NAMES
     from intranet.navigation import navigation_for
 
+    from intranet import templating
+
+    templating.register(app)
+
     @app.context_processor
     def layout_context():
         return {

@@ -29,6 +29,16 @@ def register(app: Flask) -> None:
         for login, role in DEMO_LOGINS["users"]:
             click.echo(f"  {login:<12} {role}")
 
+    @app.cli.command("bench-seed")
+    @click.option("--jobs", "count", default=100_000, show_default=True, help="How many jobs to add.")
+    def bench_seed(count: int):
+        """Add many technicians, customers, jobs and reports, for benchmarks (run seed-demo first)."""
+        from intranet.bulkdata import seed_jobs
+
+        seed_jobs(count)
+        db.session.commit()
+        click.echo(f"Added {count} jobs.")
+
     @app.cli.command("compile-translations")
     def compile_translations():
         """Compile the Chinese and English catalogues (run by the setup script)."""

@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from intranet.extensions import db
 
@@ -13,12 +13,16 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting 100,000 rows on every page costs more
+
+
 @dataclass
 class Page:
     items: list
     number: int
     size: int
     total: int
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -43,10 +47,19 @@ def parse_page_number(raw) -> int:
 
 
 def paginate(statement, number: int, size: int) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    # Count ids only (an index suffices), and stop counting past the cap.
+    counted = (
+        statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
+        .order_by(None)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    total = db.session.scalar(select(func.count()).select_from(counted))
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
     number = min(number, max(1, math.ceil(total / size)))
     items = db.session.scalars(statement.limit(size).offset((number - 1) * size)).unique().all()
-    return Page(items=list(items), number=number, size=size, total=total)
+    return Page(items=list(items), number=number, size=size, total=total, total_capped=capped)
 
 
 def search_text(args, name: str = "q") -> str:

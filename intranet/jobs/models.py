@@ -104,6 +104,8 @@ class Job(db.Model):
         # Today: one technician's open jobs by due time; the manager's list: branch, status, due.
         Index("ix_job_assignee_status_due", "assigned_to_id", "status", "due_at"),
         Index("ix_job_branch_status_due", "branch_id", "status", "due_at"),
+        Index("ix_job_branch_due", "branch_id", "due_at"),  # a branch's jobs, newest due first
+        Index("ix_job_due", "due_at"),
         Index("ix_job_callback", "status", "callback_due_at"),
     )
 

@@ -113,6 +113,7 @@ def today():
         "jobs/today.html",
         due=[job for job in jobs if job.due_at < end_of_today],
         later=[job for job in jobs if job.due_at >= end_of_today],
+        later_shown=12,  # Today is about today: a glance at what comes next, not the whole week
         now=now,
     )
 

@@ -74,6 +74,8 @@ def upgrade():
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.create_index('ix_job_assignee_status_due', ['assigned_to_id', 'status', 'due_at'], unique=False)
         batch_op.create_index('ix_job_branch_status_due', ['branch_id', 'status', 'due_at'], unique=False)
+        batch_op.create_index('ix_job_branch_due', ['branch_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_job_due', ['due_at'], unique=False)
         batch_op.create_index('ix_job_callback', ['status', 'callback_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_customer_id'), ['customer_id'], unique=False)
 
@@ -168,6 +170,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_job_customer_id'))
         batch_op.drop_index('ix_job_callback')
         batch_op.drop_index('ix_job_branch_status_due')
+        batch_op.drop_index('ix_job_branch_due')
+        batch_op.drop_index('ix_job_due')
         batch_op.drop_index('ix_job_assignee_status_due')
 
     op.drop_table('job')

@@ -147,6 +147,19 @@
     });
   }
 
+  // Photos cannot be put back into a re-rendered form, so catch the likeliest omission here, before
+  // anything is sent; the server checks everything again.
+  function checkBeforeSending(form) {
+    form.addEventListener("submit", (event) => {
+      const signature = form.querySelector("[data-signature-input]");
+      if (signature.files.length) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      window.intranet?.showMessage(form.dataset.msgNoSignature, "error");
+      form.querySelector("[data-signature-pad]").scrollIntoView({ block: "center" });
+    }, true);
+  }
+
   function setUp(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
@@ -154,6 +167,7 @@
     setUpPhotos(form);
     setUpSignature(form);
     setUpPartLines(form);
+    checkBeforeSending(form);
   }
 
   function scan() {

@@ -45,6 +45,7 @@ class LiveServer:
             **os.environ,
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "e2e-secret",
+            "CALLBACK_DELAY_DAYS": "0",  # done jobs are due for a callback at once
             "FLASK_APP": "wsgi",
             "PYTHONUNBUFFERED": "1",
         }

@@ -1,0 +1,57 @@
+"""Template helpers for the pages rendered most: fast local times and per-request label tables.
+
+Babel's date formatting (~23 us a call) and gettext through Jinja (~20 us) add up on a list of
+25 rows with a dozen of each; these do the work once per request instead of once per cell.
+"""
+
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g
+from flask_babel import get_locale, get_timezone
+
+from intranet.jobs.models import CallbackOutcome, JobSource, JobStatus, Priority, VisitResult
+
+# strftime patterns close to Babel's "short" styles; month names are not needed in these.
+_PATTERNS = {
+    "zh_Hans": {"datetime": "%Y/%m/%d %H:%M", "date": "%Y/%m/%d", "time": "%H:%M"},
+    "en": {"datetime": "%d/%m/%Y %H:%M", "date": "%d/%m/%Y", "time": "%H:%M"},
+}
+_ENUMS = {
+    "status": JobStatus,
+    "priority": Priority,
+    "source": JobSource,
+    "result": VisitResult,
+    "outcome": CallbackOutcome,
+}
+
+
+def _request_cache() -> dict:
+    if "template_cache" not in g:
+        locale = str(get_locale())
+        g.template_cache = {
+            "zone": ZoneInfo(str(get_timezone())),
+            "patterns": _PATTERNS.get(locale, _PATTERNS["en"]),
+            "labels": {},
+        }
+    return g.template_cache
+
+
+def local_time(moment, style: str = "datetime") -> str:
+    """A UTC datetime in the user's zone, e.g. 2026/11/24 09:30."""
+    if moment is None:
+        return "—"
+    cache = _request_cache()
+    return moment.astimezone(cache["zone"]).strftime(cache["patterns"][style])
+
+
+def labels(kind: str) -> dict[str, str]:
+    """value -> translated label for one of the jobs enums, translated once per request."""
+    cache = _request_cache()["labels"]
+    if kind not in cache:
+        cache[kind] = {member.value: str(member.label) for member in _ENUMS[kind]}
+    return cache[kind]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["labels"] = labels
