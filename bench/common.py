@@ -62,7 +62,7 @@ class Server:
     def __init__(self, database: Database, workers: int = 2, threads: int = 4):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database.url, "SECRET_KEY": "bench-secret"}
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the server)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -94,6 +94,7 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log.close()
 
 
 def sign_in(port: int, login: str, password: str = "demo1234") -> str:
@@ -131,7 +132,7 @@ class Client:
 
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def summary(samples: list[float]) -> str:

@@ -71,10 +71,9 @@ def _register_template_globals(app: Flask) -> None:
     from flask_babel import get_locale
     from flask_login import current_user
 
+    from intranet import templating
     from intranet.i18n import LOCALE_NAMES
     from intranet.navigation import navigation_for
-
-    from intranet import templating
 
     templating.register(app)
 

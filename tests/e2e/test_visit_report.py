@@ -5,7 +5,6 @@ photos (shrunk in the browser) and a signature; a manager sees the thumbnails an
 receptionist records the callback and the job closes.
 """
 
-import io
 import re
 import sqlite3
 
