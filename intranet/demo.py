@@ -241,6 +241,54 @@ CUSTOMERS = [
 ]
 
 
+# customer, fault, source, priority, hours from now, technician login (None: not dispatched yet)
+JOBS = [
+    ("张秀英", "壁挂炉打不着火,屏幕显示 F28,家中无暖气。", "complaint", "urgent", 1, "tech"),
+    ("丰台区农村信用社卢沟桥分社", "自动柜员机吞卡两次,需检查读卡器。", "appointment", "high", 3, "tech"),
+    ("华远燃气丰台营业厅", "中央空调制冷效果差,营业厅温度偏高。", "maintenance", "normal", 5, "tech"),
+    ("顺达汽车维修有限公司", "四柱举升机一侧下降时抖动。", "walk_in", "normal", 26, "tech2"),
+    ("北京永和物业管理有限公司", "3 号楼空调外机噪音大,业主投诉。", "complaint", "normal", 28, None),
+]
+
+
+def _seed_jobs(added: dict) -> None:
+    from datetime import timedelta
+
+    from intranet.db_types import utcnow
+    from intranet.jobs.models import Job, JobEvent, Priority
+
+    creator = db.session.scalar(select(User).where(User.login == "reception"))
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for customer_name, fault, source, priority, hours, login in JOBS:
+        customer = db.session.scalar(select(Customer).where(Customer.name == customer_name))
+        if customer is None or not customer.sites:
+            continue
+        if db.session.scalar(select(Job.id).where(Job.customer_id == customer.id, Job.fault_description == fault)):
+            continue
+        site = customer.sites[0]
+        technician = db.session.scalar(select(User).where(User.login == login)) if login else None
+        job = Job(
+            branch_id=customer.branch_id,
+            customer_id=customer.id,
+            site_id=site.id,
+            equipment_id=site.equipment[0].id if site.equipment else None,
+            source=source,
+            priority=priority,
+            priority_rank=Priority(priority).rank,
+            fault_description=fault,
+            due_at=now + timedelta(hours=hours),
+            status="assigned" if technician else "open",
+            assigned_to_id=technician.id if technician else None,
+            created_by_id=creator.id,
+        )
+        db.session.add(job)
+        db.session.flush()
+        db.session.add(JobEvent(job_id=job.id, actor_id=creator.id, kind="created", detail=priority))
+        if technician:
+            db.session.add(JobEvent(job_id=job.id, actor_id=creator.id, kind="assigned", detail=technician.name))
+        added["jobs"] += 1
+
+
 def _get_or_create(table, lookup: dict, **values):
     instance = db.session.scalar(select(table).filter_by(**lookup))
     if instance is not None:
@@ -253,7 +301,7 @@ def _get_or_create(table, lookup: dict, **values):
 
 def seed() -> dict[str, int]:
     """Insert whatever of the demo set is missing; return how many rows of each kind were added."""
-    added = {"branches": 0, "users": 0, "customers": 0, "sites": 0, "equipment": 0}
+    added = {"branches": 0, "users": 0, "customers": 0, "sites": 0, "equipment": 0, "jobs": 0}
     branches = {}
     for code, name, city, address, phone in BRANCHES:
         branches[code], new = _get_or_create(Branch, {"code": code}, name=name, city=city, address=address, phone=phone)
@@ -295,4 +343,6 @@ def seed() -> dict[str, int]:
                     warranty_end=warranty_end,
                 )
                 added["equipment"] += new
+    db.session.flush()
+    _seed_jobs(added)
     return added

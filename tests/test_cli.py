@@ -16,7 +16,7 @@ def test_seed_demo_loads_everything_once(app, db_session):
     assert all(count > 0 for count in counts)
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
-    assert "0 branches, 0 users, 0 customers, 0 sites, 0 equipment" in second.output
+    assert "0 branches, 0 users, 0 customers, 0 sites, 0 equipment, 0 jobs" in second.output
     assert [db_session.scalar(select(func.count()).select_from(t)) for t in (User, Customer, Equipment)] == counts
 
 
@@ -32,6 +32,7 @@ def test_demo_users_can_sign_in(app, db_session):
     client = app.test_client()
     client.login(User(login="tech"), password=DEMO_PASSWORD)
     assert "张伟" in client.get("/").get_data(as_text=True)
+    assert "壁挂炉打不着火" in client.get("/today").get_data(as_text=True)  # the demo has work waiting
 
 
 def test_create_user_command(app, db_session, branch):
