@@ -62,8 +62,9 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.customers import blueprint as customers
     from intranet.jobs import blueprint as jobs
     from intranet.main import blueprint as main
+    from intranet.offline import blueprint as offline
 
-    for blueprint in (main, auth, admin, customers, jobs, attachments):
+    for blueprint in (main, auth, admin, customers, jobs, attachments, offline):
         app.register_blueprint(blueprint)
 
 

@@ -84,6 +84,10 @@ EXPECTED = {
     ("jobs.callbacks", "GET"): only(FRONT_OFFICE, 200),
     ("jobs.record_callback", "POST"): only(FRONT_OFFICE, 422),
     ("jobs.resolve", "POST"): only(MANAGERS, 422),
+    ("offline.service_worker", "GET"): everyone(200),
+    ("offline.offline_page", "GET"): everyone(200),
+    ("offline.outbox", "GET"): staff(200),
+    ("offline.pages", "GET"): staff(200),
     ("attachments.show", "GET"): staff(200),
     ("attachments.thumbnail", "GET"): staff(200),
 }

@@ -46,6 +46,9 @@ def _unauthenticated():
     if request.headers.get("HX-Request") == "true":
         # htmx follows HX-Redirect with a full navigation, so the login page replaces the whole app.
         return "", 401, {"HX-Redirect": login_url}
+    if request.headers.get("X-Outbox") == "1":
+        # The outbox must see "sign in first", not a login page it would take for success.
+        return {"error": "login required", "login": login_url}, 401
     return redirect(login_url)
 
 

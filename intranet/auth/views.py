@@ -104,6 +104,10 @@ def set_locale():
 @public
 def csrf_token():
     """A token read at request time: cached pages carry stale ones, the outbox asks here before replay."""
-    response = jsonify(token=generate_csrf(), authenticated=current_user.is_authenticated)
+    response = jsonify(
+        token=generate_csrf(),
+        authenticated=current_user.is_authenticated,
+        user=current_user.id if current_user.is_authenticated else None,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

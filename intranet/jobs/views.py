@@ -19,6 +19,8 @@ from intranet.jobs import blueprint, service
 from intranet.jobs.forms import AssignForm, CallbackForm, CorrectionForm, JobForm, ResolveForm, VisitReportForm
 from intranet.jobs.models import EVENT_LABELS, JobStatus
 from intranet.listing import paginate, parse_page_number
+from intranet.offline.idempotency import idempotent, remember_result
+from intranet.offline.pages import offline_pages
 from intranet.rendering import render, render_fragment, wants_fragment
 from intranet.timezones import local_to_utc, utc_to_local
 
@@ -213,8 +215,20 @@ def _uploads(form: VisitReportForm):
     return photos, signature
 
 
+@offline_pages
+def _technician_pages(user) -> list[str]:
+    """Today, and each open job of a technician with its report form, kept on the tablet."""
+    if not can(user, "today.view"):
+        return []
+    urls = [url_for("jobs.today")]
+    for job in service.todays_jobs(user, utcnow()):
+        urls += [url_for("jobs.show", job_id=job.id), url_for("jobs.report", job_id=job.id)]
+    return urls
+
+
 @blueprint.route("/jobs/<int:job_id>/report", methods=["GET", "POST"])
 @requires("jobs.work")
+@idempotent
 def report(job_id: int):
     job = service.get_job(current_user, job_id, "jobs.work")
     form = VisitReportForm()
@@ -235,6 +249,7 @@ def report(job_id: int):
             db.session.rollback()
             form.form_errors.append(error.message)
         else:
+            remember_result(url_for("jobs.show", job_id=visit_report.job_id))
             db.session.commit()
             if created:
                 flash(_("Visit report for %(ref)s filed. Thank you!", ref=job.reference), "success")

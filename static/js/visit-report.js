@@ -121,6 +121,14 @@
     }
     canvas.addEventListener("pointerup", finish);
     canvas.addEventListener("pointercancel", finish);
+    input.addEventListener("change", async () => {
+      // A signature put back from the outbox: show it on the pad.
+      if (!input.files.length) return;
+      const image = await createImageBitmap(input.files[0]);
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      dirty = true;
+    });
     form.querySelector("[data-signature-clear]").addEventListener("click", () => {
       context.clearRect(0, 0, canvas.width, canvas.height);
       dirty = false;
@@ -173,6 +181,7 @@
   function scan() {
     document.querySelectorAll("form[data-visit-report]").forEach(setUp);
   }
+  window.intranet = Object.assign(window.intranet || {}, { setUpReportForms: scan });
   document.addEventListener("DOMContentLoaded", scan);
   document.addEventListener("htmx:load", scan);
   scan();

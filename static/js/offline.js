@@ -1,0 +1,346 @@
+// Offline on the page: registers the service worker, keeps the technician's pages warm, sends
+// offline-capable forms through the outbox, shows the outbox (badge, banner, page) and replays it.
+(function () {
+  "use strict";
+  const app = () => document.getElementById("app");
+  const userId = () => app()?.dataset.user || "";
+  const text = (key) => app()?.dataset[key] || "";
+
+  function show(message, category) {
+    window.intranet?.showMessage(message, category);
+  }
+
+  // The badge, the banners
+
+  async function refreshBadge() {
+    const badge = document.querySelector("[data-outbox-badge]");
+    if (!badge || !userId()) return;
+    const count = await Outbox.pendingCount(userId());
+    badge.querySelector("[data-outbox-count]").textContent = String(count);
+    badge.hidden = count === 0;
+    if (document.querySelector("[data-outbox-list]")) renderOutboxPage();
+  }
+
+  function setBanner(name, visible) {
+    const banner = document.querySelector(`[data-banner=${name}]`);
+    if (banner) banner.hidden = !visible;
+  }
+
+  // Replaying
+
+  async function replay() {
+    if (!userId() || !navigator.onLine) return;
+    const outcome = await Outbox.replay(userId(), refreshBadge);
+    setBanner("login", outcome === "login");
+    if (outcome !== "offline" && outcome !== "busy") setBanner("offline", false);
+    await refreshBadge();
+  }
+
+  async function registerSync() {
+    try {
+      const registration = await navigator.serviceWorker?.ready;
+      await registration?.sync?.register("outbox");
+    } catch (error) {
+      // no Background Sync here: the online event and page loads still replay
+    }
+  }
+
+  // Capturing a submission
+
+  function entriesOf(form) {
+    const fields = [];
+    const files = [];
+    for (const [name, value] of new FormData(form)) {
+      if (value instanceof File) {
+        if (value.name || value.size) files.push({ name, blob: value, filename: value.name });
+      } else if (name !== "csrf_token") {
+        fields.push([name, value]);
+      }
+    }
+    return { fields, files };
+  }
+
+  async function queue(form) {
+    const { fields, files } = entriesOf(form);
+    const size = files.reduce((total, file) => total + file.blob.size, 0);
+    const estimate = await Outbox.usage();
+    if (estimate && estimate.quota && estimate.usage + size > 0.9 * estimate.quota) {
+      show(text("msgQuota"), "error");
+    }
+    if (form.dataset.outboxItem) await Outbox.remove(Number(form.dataset.outboxItem));
+    await Outbox.add({
+      userId: userId(),
+      url: form.action,
+      formUrl: location.pathname + location.search,
+      title: form.dataset.offlineTitle || document.title,
+      fields,
+      files,
+    });
+    await registerSync();
+    await refreshBadge();
+    show(text("msgQueued"), "info");
+    setBanner("offline", !navigator.onLine);
+  }
+
+  function bodyWithoutToken(form) {
+    const body = new FormData(form);
+    body.delete("csrf_token");
+    return body;
+  }
+
+  async function showAnswer(response, form) {
+    // The answer is a whole page: after success the page it redirected to (with its message), after
+    // a 4xx the form again with its errors, where the files are put back.
+    const html = await response.text();
+    const page = new DOMParser().parseFromString(html, "text/html");
+    const next = page.getElementById("app");
+    if (!next) return show(`HTTP ${response.status}`, "error");
+    if (response.ok) {
+      if (response.url !== location.href) history.pushState({}, "", response.url);
+      document.title = page.title;
+    }
+    const files = entriesOf(form).files;
+    const itemId = form.dataset.outboxItem;
+    app().replaceWith(next);
+    window.htmx?.process(next);
+    window.intranet?.setUpReportForms?.();
+    const fresh = next.querySelector("form[data-offline]");
+    if (fresh) {
+      restoreFiles(fresh, files);
+      if (itemId) fresh.dataset.outboxItem = itemId;
+    }
+    window.scrollTo(0, 0);
+  }
+
+  async function submit(form) {
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    try {
+      if (!navigator.onLine) return await queue(form);
+      let token;
+      try {
+        token = await (await fetch("/auth/csrf-token", { credentials: "same-origin", cache: "no-store" })).json();
+      } catch (error) {
+        return await queue(form);
+      }
+      if (!token.authenticated) {
+        await queue(form);
+        return setBanner("login", true);
+      }
+      let response;
+      try {
+        response = await fetch(form.action, {
+          method: "POST",
+          body: bodyWithoutToken(form),
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": token.token, "X-Outbox": "1" },
+        });
+      } catch (error) {
+        return await queue(form);
+      }
+      if (response.status === 401) {
+        await queue(form);
+        return setBanner("login", true);
+      }
+      if (response.status >= 500) return await queue(form);
+      if (response.ok && form.dataset.outboxItem) await Outbox.remove(Number(form.dataset.outboxItem));
+      await showAnswer(response, form);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-offline]");
+    if (!form || event.defaultPrevented) return;
+    event.preventDefault();
+    submit(form);
+  });
+
+  // Reopening an item that needs attention as a filled form
+
+  function restoreFiles(form, files) {
+    const byName = new Map();
+    for (const file of files) byName.set(file.name, [...(byName.get(file.name) || []), file]);
+    for (const [name, list] of byName) {
+      const input = form.querySelector(`input[type=file][name="${CSS.escape(name)}"]`);
+      if (!input) continue;
+      const transfer = new DataTransfer();
+      for (const file of list) transfer.items.add(new File([file.blob], file.filename || "file", { type: file.blob.type }));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+
+  function fillForm(form, item) {
+    for (const [name, value] of item.fields) {
+      for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+        if (element.type === "radio" || element.type === "checkbox") element.checked = element.value === value;
+        else if (element.type !== "file") element.value = value;
+      }
+    }
+    restoreFiles(form, item.files);
+    form.dataset.outboxItem = String(item.id);
+  }
+
+  async function reopenIfAsked() {
+    const id = sessionStorage.getItem("outbox-reopen");
+    if (!id) return;
+    sessionStorage.removeItem("outbox-reopen");
+    const item = await Outbox.get(Number(id));
+    const form = document.querySelector("form[data-offline]");
+    if (item && form && String(item.userId) === userId()) {
+      fillForm(form, item);
+      if (item.message) show(item.message, "error");
+    }
+  }
+
+  // The outbox page
+
+  function button(label, action, id) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = "button button-small";
+    element.textContent = label;
+    element.dataset.action = action;
+    element.dataset.id = String(id);
+    return element;
+  }
+
+  async function renderOutboxPage() {
+    const list = document.querySelector("[data-outbox-list]");
+    if (!list) return;
+    const labels = list.dataset;
+    const items = userId() ? await Outbox.list(userId()) : [];
+    if (!items.length) {
+      list.innerHTML = "";
+      const empty = document.createElement("p");
+      empty.className = "empty";
+      empty.textContent = labels.labelEmpty;
+      list.append(empty);
+    } else {
+      const ul = document.createElement("ul");
+      ul.className = "outbox-items";
+      for (const item of items) {
+        const li = document.createElement("li");
+        li.className = `outbox-item state-${item.state}`;
+        li.dataset.state = item.state;
+        const title = document.createElement("strong");
+        title.textContent = item.title;
+        const state = document.createElement("span");
+        state.className = "badge";
+        state.textContent = labels[`label${item.state[0].toUpperCase()}${item.state.slice(1)}`] || item.state;
+        const when = document.createElement("span");
+        when.className = "muted";
+        when.textContent = new Date(item.createdAt).toLocaleString();
+        li.append(title, state, when);
+        if (item.message && item.state !== "sent") {
+          const message = document.createElement("p");
+          message.className = "error";
+          message.textContent = item.message;
+          li.append(message);
+        }
+        const actions = document.createElement("div");
+        actions.className = "row-actions";
+        if (item.state === "attention") actions.append(button(labels.labelOpen, "open", item.id));
+        if (item.state === "attention" || item.state === "queued") actions.append(button(labels.labelRetry, "retry", item.id));
+        if (item.state !== "sending") actions.append(button(labels.labelDiscard, "discard", item.id));
+        li.append(actions);
+        ul.append(li);
+      }
+      list.replaceChildren(ul);
+    }
+    const usage = document.querySelector("[data-storage-usage]");
+    const estimate = await Outbox.usage();
+    if (usage && estimate) {
+      const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+      usage.textContent = `${text("msgStorage")} ${mb(estimate.usage)} / ${mb(estimate.quota)} MB`;
+    }
+  }
+
+  document.addEventListener("click", async (event) => {
+    const target = event.target.closest("[data-action], [data-outbox-send]");
+    if (!target) return;
+    if (target.matches("[data-outbox-send]")) return replay();
+    const id = Number(target.dataset.id);
+    const action = target.dataset.action;
+    if (action === "retry") {
+      await Outbox.retry(id);
+      await replay();
+    } else if (action === "discard") {
+      if (window.confirm(document.querySelector("[data-outbox-list]").dataset.confirmDiscard)) await Outbox.remove(id);
+    } else if (action === "open") {
+      const item = await Outbox.get(id);
+      sessionStorage.setItem("outbox-reopen", String(id));
+      window.location.assign(item.formUrl);
+      return;
+    }
+    await refreshBadge();
+  });
+
+  // Signing out on a shared tablet
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-logout]");
+    if (!form) return;
+    const waiting = userId() ? await Outbox.pendingCount(userId()) : 0;
+    if (waiting && !form.dataset.confirmed) {
+      event.preventDefault();
+      if (!window.confirm(text("msgLogoutWaiting").replace("{count}", waiting))) return;
+      form.dataset.confirmed = "1";
+      form.requestSubmit();
+      return;
+    }
+    navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages" });
+  }, true);
+
+  // Boosted links are fetches the service worker cannot answer with a page: navigate for real.
+  document.addEventListener("htmx:sendError", (event) => {
+    const config = event.detail.requestConfig;
+    if (config?.verb === "get" && config.boosted) window.location.assign(config.path);
+  });
+
+  // Start-up
+
+  async function warmPages() {
+    if (!userId() || !navigator.onLine || !navigator.serviceWorker) return;
+    const stamp = `${userId()}:${Math.floor(Date.now() / 600_000)}`; // at most every 10 minutes
+    if (sessionStorage.getItem("pages-warmed") === stamp) return;
+    try {
+      const manifest = await (await fetch("/offline/pages", { credentials: "same-origin" })).json();
+      const registration = await navigator.serviceWorker.ready;
+      registration.active.postMessage({ type: "warm", urls: manifest.urls });
+      sessionStorage.setItem("pages-warmed", stamp);
+    } catch (error) {
+      // offline: next time
+    }
+  }
+
+  async function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+      navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data?.type === "outbox-changed") refreshBadge();
+        if (event.data?.type === "warmed") document.documentElement.dataset.pagesWarmed = String(event.data.kept);
+      });
+    }
+    if (userId() && navigator.storage?.persist && !localStorage.getItem("persist-asked")) {
+      localStorage.setItem("persist-asked", String(await navigator.storage.persist())); // headless: false
+    }
+    setBanner("offline", !navigator.onLine);
+    await reopenIfAsked();
+    await refreshBadge();
+    await replay();
+    await warmPages();
+  }
+
+  window.addEventListener("online", () => {
+    setBanner("offline", false);
+    replay();
+  });
+  window.addEventListener("offline", () => setBanner("offline", true));
+  document.addEventListener("htmx:afterSettle", refreshBadge);
+  window.intranet = Object.assign(window.intranet || {}, { replayOutbox: replay, refreshOutbox: refreshBadge });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
