@@ -309,8 +309,7 @@
     try {
       const manifest = await (await fetch("/offline/pages", { credentials: "same-origin" })).json();
       const registration = await navigator.serviceWorker.ready;
-      registration.active.postMessage({ type: "warm", urls: manifest.urls });
-      sessionStorage.setItem("pages-warmed", stamp);
+      registration.active.postMessage({ type: "warm", urls: manifest.urls, stamp });
     } catch (error) {
       // offline: next time
     }
@@ -321,13 +320,19 @@
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
       navigator.serviceWorker.addEventListener("message", (event) => {
         if (event.data?.type === "outbox-changed") refreshBadge();
-        if (event.data?.type === "warmed") document.documentElement.dataset.pagesWarmed = String(event.data.kept);
+        if (event.data?.type === "warmed") {
+          sessionStorage.setItem("pages-kept", String(event.data.kept));
+          sessionStorage.setItem("pages-warmed", event.data.stamp); // done: not again for a while
+          document.documentElement.dataset.pagesWarmed = String(event.data.kept);
+        }
       });
     }
     if (userId() && navigator.storage?.persist && !localStorage.getItem("persist-asked")) {
       localStorage.setItem("persist-asked", String(await navigator.storage.persist())); // headless: false
     }
     setBanner("offline", !navigator.onLine);
+    const kept = sessionStorage.getItem("pages-kept");
+    if (kept) document.documentElement.dataset.pagesWarmed = kept;
     await reopenIfAsked();
     await refreshBadge();
     await replay();
@@ -339,7 +344,15 @@
     replay();
   });
   window.addEventListener("offline", () => setBanner("offline", true));
-  document.addEventListener("htmx:afterSettle", refreshBadge);
+  document.addEventListener("htmx:afterSettle", (event) => {
+    // A boosted navigation is a page change without a page load (signing in is one): start again.
+    if (event.detail.boosted) {
+      setBanner("offline", !navigator.onLine);
+      replay().then(warmPages);
+    } else {
+      refreshBadge();
+    }
+  });
   window.intranet = Object.assign(window.intranet || {}, { replayOutbox: replay, refreshOutbox: refreshBadge });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

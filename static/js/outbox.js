@@ -113,12 +113,17 @@
       }
       return "done";
     };
+    let haveLock = false;
     const runPass = async () => {
       const now = Date.now();
       let token = null;
       let handled = 0;
       for (const item of await list(userId)) {
-        if (item.state === "sending" && now - (item.sendingSince || 0) > STUCK_SENDING_MS) item.state = "queued";
+        // Under the replay lock nobody else is sending, so "sending" is a send cut short (a closed tab, a
+        // crash): safe to resend, the server answers a known client_id with its first answer.
+        if (item.state === "sending" && (haveLock || now - (item.sendingSince || 0) > STUCK_SENDING_MS)) {
+          item.state = "queued";
+        }
         if (item.state !== "queued" || item.nextAttemptAt > now) continue;
         if (token === null) {
           const answer = await freshToken().catch(() => null);
@@ -159,7 +164,11 @@
     };
     const locks = scope.navigator && scope.navigator.locks;
     if (!locks) return run();
-    return locks.request("intranet-outbox-replay", { ifAvailable: true }, (lock) => (lock ? run() : "busy"));
+    return locks.request("intranet-outbox-replay", { ifAvailable: true }, (lock) => {
+      if (!lock) return "busy";
+      haveLock = true;
+      return run();
+    });
   }
 
   async function retry(id) {

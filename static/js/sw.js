@@ -103,7 +103,9 @@ async function replayOutbox() {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "warm") {
-    event.waitUntil(warm(data.urls).then((kept) => event.source?.postMessage({ type: "warmed", kept })));
+    event.waitUntil(
+      warm(data.urls).then((kept) => event.source?.postMessage({ type: "warmed", kept, stamp: data.stamp }))
+    );
   } else if (data.type === "replay") {
     event.waitUntil(replayOutbox());
   } else if (data.type === "forget-pages") {

@@ -84,9 +84,13 @@ class LiveServer:
         raise RuntimeError("the app server did not answer within 20 s")
 
     def stop(self) -> None:
+        """Stop answering (the tablet's way of losing the server); start() brings it back on the same port."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+    def close(self) -> None:
+        self.stop()
         self.log.close()
 
 
@@ -97,15 +101,21 @@ def live_server(tmp_path_factory):
     server.flask("seed-demo")
     server.start()
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+def playwright():
+    # One Playwright per test session: the sync API cannot run two at once in a thread.
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
 
 
 class ConsoleWatch:

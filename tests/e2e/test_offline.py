@@ -1,0 +1,315 @@
+"""The offline contract in Chromium: pages kept, submissions queued in the outbox, sent exactly once.
+
+Each test uses a browser profile of its own (launch_persistent_context), so service workers,
+caches and IndexedDB are as on a real tablet and survive closing the browser.
+"""
+
+import contextlib
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of these tests' own, which they stop and start to cut the tablet off."""
+    server = LiveServer(tmp_path_factory.mktemp("offline"))
+    server.flask("db", "upgrade")
+    server.flask("seed-demo")
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def live_app(live_server):
+    """The live server's database, reached through the app for setting up and checking records."""
+    from intranet import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "SECRET_KEY": "e2e-secret"})
+
+
+def make_jobs(live_app, technician_login: str, count: int, fault: str) -> list[int]:
+    from intranet.auth.models import User
+    from intranet.customers.models import Customer
+    from intranet.db_types import utcnow
+    from intranet.extensions import db
+    from intranet.jobs import service
+
+    with live_app.app_context():
+        technician = db.session.query(User).filter_by(login=technician_login).one()
+        receptionist = (
+            db.session.query(User)
+            .filter(User.branch_id == technician.branch_id, User.role.in_(["receptionist", "manager"]))
+            .first()
+        )
+        customer = next(
+            c
+            for c in db.session.query(Customer).filter_by(branch_id=technician.branch_id).order_by(Customer.id)
+            if c.sites
+        )
+        ids = []
+        for n in range(count):
+            job = service.create_job(
+                receptionist,
+                customer,
+                service.JobData(
+                    site_id=customer.sites[0].id,
+                    source="complaint",
+                    priority="normal",
+                    fault_description=f"{fault} #{n}",
+                    due_at=utcnow() + timedelta(hours=1),
+                    assigned_to_id=technician.id,
+                ),
+            )
+            ids.append(job.id)
+        db.session.commit()
+        return ids
+
+
+def reports_of(live_app, job_ids):
+    from intranet.attachments.models import Attachment
+    from intranet.extensions import db
+    from intranet.jobs.models import VisitReport
+
+    with live_app.app_context():
+        reports = db.session.query(VisitReport).filter(VisitReport.job_id.in_(job_ids)).order_by(VisitReport.id).all()
+        photos = {
+            r.job_id: db.session.query(Attachment).filter_by(owner_id=r.id, kind="photo").count() for r in reports
+        }
+        return [(r.job_id, photos[r.job_id]) for r in reports]
+
+
+@pytest.fixture
+def open_tablet(tmp_path, live_server, playwright):
+    """Open (and reopen) a browser on one profile folder, as a tablet would."""
+    contexts = []
+
+    def open_context(offline=False):
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 800},
+            locale="en-US",
+            base_url=live_server.url,
+            offline=offline,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        with contextlib.suppress(Exception):  # already closed by the test
+            context.close()
+
+
+def wait_until_pages_kept(page):
+    page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.pagesWarmed")
+
+
+def fill_report(page, tmp_path, fault="点火针积碳"):
+    page.get_by_label("Fault found").fill(fault)
+    page.get_by_label("Action taken").fill("清洁点火针并试机")
+    page.get_by_label("Fixed").check()
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (2400, 1800), (30, 140, 90)).save(photo, "JPEG")
+    page.locator("[data-photo-input]").set_input_files([photo])
+    expect(page.locator("[data-photo-previews] img")).to_have_count(1)
+    page.get_by_label("5", exact=True).check()
+    pad = page.locator("[data-signature-pad]")
+    pad.evaluate("pad => pad.scrollIntoView({block: 'center'})")
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 60)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 200, box["y"] + 120, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('[data-signature-input]').files.length === 1")
+
+
+def outbox_states(page):
+    page.goto("/outbox")
+    page.wait_for_selector("[data-outbox-list] ul, [data-outbox-list] .empty:not(:has-text('Loading'))")
+    return page.locator(".outbox-item").evaluate_all("items => items.map(item => item.dataset.state)")
+
+
+def test_a_report_filled_offline_survives_a_restart_and_is_sent_once(open_tablet, live_server, live_app, tmp_path):
+    [job_id] = make_jobs(live_app, "tech2", 1, "离线测试")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto("/today")
+    wait_until_pages_kept(page)
+
+    context.set_offline(True)
+    page.reload()  # answered by the service worker
+    expect(page.locator(".job-card", has_text="离线测试 #0")).to_be_visible()
+    expect(page.locator("[data-banner=offline]")).to_be_visible()
+    page.goto(f"/jobs/{job_id}/report")  # never opened before: it was kept after sign-in
+    fill_report(page, tmp_path)
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    assert outbox_states(page) == ["queued"]
+    context.close()
+
+    # The browser comes back while the server is still out of reach (its service worker starts and
+    # tries at once): the item is still there, still queued.
+    live_server.stop()
+    context = open_tablet(offline=True)
+    page = context.pages[0] if context.pages else context.new_page()
+    assert outbox_states(page) == ["queued"]
+    assert reports_of(live_app, [job_id]) == []
+
+    live_server.start()
+    context.set_offline(False)
+    expect(page.locator(".outbox-item")).to_have_attribute("data-state", "sent", timeout=20_000)
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]  # one report, with its photo
+    page.reload()
+    page.get_by_role("button", name="Send now").click()
+    time.sleep(1)
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+
+
+def test_an_expired_login_pauses_the_outbox_until_the_user_signs_in(open_tablet, live_app, tmp_path):
+    [job_id] = make_jobs(live_app, "tech2", 1, "登录过期")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto(f"/jobs/{job_id}/report")
+    wait_until_pages_kept(page)
+    context.set_offline(True)
+    page.reload()
+    fill_report(page, tmp_path)
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+
+    user = page.locator("#app").get_attribute("data-user")
+    context.clear_cookies()  # the session ends while the tablet is offline
+    context.set_offline(False)
+    expect(page.locator("[data-banner=login]")).to_be_visible(timeout=20_000)
+    assert reports_of(live_app, [job_id]) == []
+    assert page.evaluate("async (user) => (await Outbox.list(user)).map(i => i.state)", user) == ["queued"]
+
+    page.goto("/login?next=/outbox")
+    page.fill("#login", "tech2")
+    page.fill("#password", "demo1234")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".outbox-item")).to_have_attribute("data-state", "sent", timeout=20_000)
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+
+
+def test_fifty_queued_reports_drain_in_order_without_duplicates(open_tablet, live_app):
+    job_ids = make_jobs(live_app, "tech.hd", 50, "批量")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech.hd")
+    page.goto("/outbox")
+    page.wait_for_function("() => window.Outbox && window.intranet && window.intranet.replayOutbox")
+    context.set_offline(True)
+    queued = page.evaluate(
+        """async (jobIds) => {
+            const canvas = new OffscreenCanvas(300, 100);
+            canvas.getContext("2d").fillRect(10, 10, 200, 5);
+            const signature = await canvas.convertToBlob({ type: "image/png" });
+            const user = document.getElementById("app").dataset.user;
+            const now = new Date();
+            const local = (d) => new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+            for (const id of jobIds) {
+                await Outbox.add({
+                    userId: user, url: `/jobs/${id}/report`, formUrl: `/jobs/${id}/report`, title: `J${id}`,
+                    fields: [["client_id", crypto.randomUUID()], ["arrived_at", local(new Date(now - 3600000))],
+                             ["left_at", local(now)], ["fault_found", "积碳"], ["action_taken", "清洁"],
+                             ["result", "fixed"], ["satisfaction", "4"]],
+                    files: [{ name: "signature", blob: signature, filename: "signature.png" }],
+                });
+            }
+            return (await Outbox.list(user)).length;
+        }""",
+        job_ids,
+    )
+    assert queued == 50
+    context.set_offline(False)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        states = page.evaluate(
+            "async () => (await Outbox.list(document.getElementById('app').dataset.user)).map(item => item.state)"
+        )
+        if states == ["sent"] * 50:
+            break
+        time.sleep(0.5)
+    assert states == ["sent"] * 50
+    sent = reports_of(live_app, job_ids)
+    assert [job for job, _photos in sent] == job_ids  # each once, stored in the order they were queued
+
+
+def test_another_user_on_the_same_tablet_neither_sees_nor_sends_the_queue(open_tablet, live_app, tmp_path):
+    [job_id] = make_jobs(live_app, "tech2", 1, "共用平板")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto(f"/jobs/{job_id}/report")
+    wait_until_pages_kept(page)
+    context.set_offline(True)
+    page.reload()
+    fill_report(page, tmp_path)
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    context.set_offline(True)
+
+    # Signing out with work queued asks first; the queue stays for its owner.
+    context.set_offline(False)
+    page.route("**/csrf-token", lambda route: route.abort())  # keep tech2's own replay from sending now
+    page.goto("/outbox")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.locator(".usermenu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile("/login"))
+    assert dialogs and "have not been sent yet" in dialogs[0]
+    page.unroute("**/csrf-token")
+
+    sign_in(page, "tech")
+    assert outbox_states(page) == []
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    page.get_by_role("button", name="Send now").click()
+    time.sleep(2)
+    assert reports_of(live_app, [job_id]) == []
+
+    page.locator(".usermenu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "tech2")
+    page.goto("/outbox")
+    expect(page.locator(".outbox-item")).to_have_attribute("data-state", "sent", timeout=20_000)
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+
+
+def test_the_same_draft_from_two_tabs_makes_one_report_and_the_second_tab_sees_the_conflict(
+    open_tablet, live_app, tmp_path
+):
+    [job_id] = make_jobs(live_app, "tech2", 1, "两个标签页")
+    context = open_tablet()
+    first = context.new_page()
+    sign_in(first, "tech2")
+    first.goto(f"/jobs/{job_id}/report")
+    second = context.new_page()
+    second.goto(f"/jobs/{job_id}/report")
+    # The same draft in both tabs: one client_id, then each tab edits it differently.
+    client_id = first.locator("[name=client_id]").input_value()
+    second.locator("[name=client_id]").evaluate("(input, id) => { input.value = id; }", client_id)
+    fill_report(first, tmp_path, fault="第一个标签页")
+    fill_report(second, tmp_path, fault="第二个标签页")
+    first.get_by_role("button", name="Submit the report").click()
+    expect(first.get_by_role("heading", name="Visit report")).to_be_visible()
+    second.get_by_role("button", name="Submit the report").click()
+    expect(second.locator("main")).to_contain_text("already sent with different content")
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]
