@@ -21,7 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
 
-    from intranet import cli, errorhandlers, security, sqlite  # noqa: F401  (sqlite: engine events)
+    from intranet import cli, compression, errorhandlers, security, sqlite  # noqa: F401  (sqlite: engine events)
     from intranet.extensions import babel, csrf, db, htmx, migrate
     from intranet.i18n import select_locale, select_timezone
 
@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_template_globals(app)
     errorhandlers.register(app)
     security.register(app)
+    compression.register(app)
     cli.register(app)
     _check_every_route_is_guarded(app)
     return app

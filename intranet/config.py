@@ -62,4 +62,7 @@ def settings_from_environment(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": 25,
+        # Added to the hash that names the service worker's shell cache: forces a new worker on
+        # tablets without changing a file (and lets the tests play a deployment).
+        "ASSET_VERSION_EXTRA": os.environ.get("ASSET_VERSION_EXTRA", ""),
     }

@@ -51,6 +51,19 @@
     if (element.matches?.(".editing")) element.querySelector("input, select, textarea")?.focus();
   });
 
+  // Scripts for one kind of page are fetched when such a page first appears, keeping Today light.
+  function loadFeatureScripts(root) {
+    const app = document.getElementById("app");
+    if (!app || !root.querySelector || document.querySelector("script[data-feature]")) return;
+    if (!root.querySelector("[data-visit-report]")) return;
+    const script = document.createElement("script");
+    script.src = app.dataset.visitReportScript;
+    script.dataset.feature = "visit-report";
+    document.head.append(script);
+  }
+  document.addEventListener("htmx:load", (event) => loadFeatureScripts(event.detail.elt));
+  document.addEventListener("DOMContentLoaded", () => loadFeatureScripts(document));
+
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;
     const header = xhr.getResponseHeader("X-Message");

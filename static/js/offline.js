@@ -102,7 +102,7 @@
     const files = entriesOf(form).files;
     const itemId = form.dataset.outboxItem;
     app().replaceWith(next);
-    window.htmx?.process(next);
+    window.htmx?.process(next); // its htmx:load also sets up a visit-report form (see app.js)
     window.intranet?.setUpReportForms?.();
     const fresh = next.querySelector("form[data-offline]");
     if (fresh) {
@@ -173,6 +173,7 @@
   }
 
   function fillForm(form, item) {
+    form.removeAttribute("data-fresh"); // keep the item's client_id: it is the same submission
     for (const [name, value] of item.fields) {
       for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
         if (element.type === "radio" || element.type === "checkbox") element.checked = element.value === value;

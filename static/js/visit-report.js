@@ -176,6 +176,10 @@
     setUpSignature(form);
     setUpPartLines(form);
     checkBeforeSending(form);
+    // Files put back before this script arrived (a form reopened from the outbox): show them.
+    for (const input of form.querySelectorAll("[data-photo-input], [data-signature-input]")) {
+      if (input.files.length) input.dispatchEvent(new Event("change"));
+    }
   }
 
   function scan() {
