@@ -213,6 +213,10 @@
     if (!list) return;
     const labels = list.dataset;
     const items = userId() ? await Outbox.list(userId()) : [];
+    // Rebuild only on change: the list is refreshed often and must not jump under a finger.
+    const signature = JSON.stringify(items.map((item) => [item.id, item.state, item.message]));
+    if (list.dataset.signature === signature) return;
+    list.dataset.signature = signature;
     if (!items.length) {
       list.innerHTML = "";
       const empty = document.createElement("p");

@@ -176,7 +176,7 @@ def test_a_report_filled_offline_survives_a_restart_and_is_sent_once(open_tablet
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]  # one report, with its photo
     page.reload()
     page.get_by_role("button", name="Send now").click()
-    time.sleep(1)
+    page.wait_for_timeout(1000)
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]
 
 
@@ -246,7 +246,7 @@ def test_fifty_queued_reports_drain_in_order_without_duplicates(open_tablet, liv
         )
         if states == ["sent"] * 50:
             break
-        time.sleep(0.5)
+        page.wait_for_timeout(500)
     assert states == ["sent"] * 50
     sent = reports_of(live_app, job_ids)
     assert [job for job, _photos in sent] == job_ids  # each once, stored in the order they were queued
@@ -313,3 +313,94 @@ def test_the_same_draft_from_two_tabs_makes_one_report_and_the_second_tab_sees_t
     second.get_by_role("button", name="Submit the report").click()
     expect(second.locator("main")).to_contain_text("already sent with different content")
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+
+
+def queue_a_report_offline(open_tablet, live_app, tmp_path, login, fault):
+    [job_id] = make_jobs(live_app, login, 1, fault)
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, login)
+    page.goto(f"/jobs/{job_id}/report")
+    wait_until_pages_kept(page)
+    context.set_offline(True)
+    page.reload()
+    fill_report(page, tmp_path)
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    return job_id, context, page
+
+
+def wait_for_reports(page, live_app, job_ids, expected, seconds=20):
+    # page.wait_for_timeout, not time.sleep: Playwright runs route handlers only while we wait on it.
+    deadline = time.monotonic() + seconds
+    while reports_of(live_app, job_ids) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+    return reports_of(live_app, job_ids)
+
+
+def test_a_submission_stored_whose_answer_was_lost_is_stored_once(open_tablet, live_app, tmp_path):
+    job_id, context, page = queue_a_report_offline(open_tablet, live_app, tmp_path, "tech2", "回答丢失")
+    lost = []
+
+    def lose_the_answer(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        route.fetch()  # the server receives the report and stores it...
+        lost.append(route.request.url)
+        route.abort()  # ...but the tablet never hears back
+
+    context.route(f"**/jobs/{job_id}/report", lose_the_answer)
+    context.set_offline(False)
+    assert wait_for_reports(page, live_app, [job_id], [(job_id, 1)]) == [(job_id, 1)]
+    page.wait_for_timeout(500)
+    assert lost, "the replay went through the lossy route"
+    context.unroute(f"**/jobs/{job_id}/report")
+
+    page.goto("/outbox")
+    item = page.locator(".outbox-item")
+    if item.get_attribute("data-state") != "sent":
+        item.get_by_role("button", name="Retry").click()  # the user, or the next trigger, sends it again
+    expect(item).to_have_attribute("data-state", "sent", timeout=20_000)
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+
+
+def test_a_new_deployment_takes_over_with_pages_and_outbox_intact(open_tablet, live_server, live_app, tmp_path):
+    job_id, context, page = queue_a_report_offline(open_tablet, live_app, tmp_path, "tech2", "新版本")
+    old_shell = page.evaluate("async () => (await caches.keys()).filter(name => name.startsWith('shell-'))")
+    # Hold the report back while the deployment happens, so the update meets a full outbox.
+    context.route(
+        f"**/jobs/{job_id}/report",
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+
+    live_server.stop()
+    live_server.env["ASSET_VERSION_EXTRA"] = "deployment-2"  # changed files on the server
+    live_server.start()
+    try:
+        context.set_offline(False)
+        page.goto("/today")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            shells = page.evaluate("async () => (await caches.keys()).filter(name => name.startsWith('shell-'))")
+            if shells and shells != old_shell and not set(shells) & set(old_shell):
+                break
+            page.wait_for_timeout(500)
+        assert shells and not set(shells) & set(old_shell), "the new worker took over and dropped the old shell"
+        assert page.evaluate(
+            "async () => !!(await caches.open('pages').then(c => c.match(location.origin + '/today')))"
+        )
+        user = page.locator("#app").get_attribute("data-user")
+        states = page.evaluate("async (user) => (await Outbox.list(user)).map(i => i.state)", user)
+        assert states and states[0] in ("queued", "sending")  # still there after the update
+
+        context.unroute(f"**/jobs/{job_id}/report")
+        page.goto("/outbox")
+        item = page.locator(".outbox-item")
+        if item.get_attribute("data-state") != "sent":
+            item.get_by_role("button", name="Retry").click()
+        expect(item).to_have_attribute("data-state", "sent", timeout=20_000)
+        assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+    finally:
+        live_server.stop()
+        live_server.env.pop("ASSET_VERSION_EXTRA")
+        live_server.start()
