@@ -12,7 +12,16 @@
 
   // The badge, the banners
 
-  async function refreshBadge() {
+  // Coalesced: a replay of hundreds of items changes state hundreds of times a second.
+  let refreshTimer = null;
+  function refreshBadge() {
+    refreshTimer ??= setTimeout(() => {
+      refreshTimer = null;
+      drawBadge();
+    }, 150);
+  }
+
+  async function drawBadge() {
     const badge = document.querySelector("[data-outbox-badge]");
     if (!badge || !userId()) return;
     const count = await Outbox.pendingCount(userId());

@@ -92,12 +92,14 @@
         body: formDataOf(item),
         credentials: "same-origin",
         headers: { "X-CSRFToken": token, "X-Outbox": "1" },
+        // Success is a redirect to the saved record; nobody is looking, so do not fetch that page.
+        redirect: "manual",
       });
     } catch (error) {
       return { outcome: "retry", message: String(error) };
     }
     if (response.status === 401) return { outcome: "login" };
-    if (response.ok) return { outcome: "sent", resultUrl: response.url };
+    if (response.type === "opaqueredirect" || response.ok) return { outcome: "sent" };
     if (response.status >= 500 || response.status === 429) return { outcome: "retry", message: `HTTP ${response.status}` };
     return { outcome: "attention", status: response.status, message: await messageOf(response) };
   }
@@ -144,7 +146,7 @@
         }
         item.attempts += 1;
         if (result.outcome === "sent") {
-          Object.assign(item, { state: "sent", sentAt: Date.now(), resultUrl: result.resultUrl, message: "" });
+          Object.assign(item, { state: "sent", sentAt: Date.now(), message: "" });
         } else if (result.outcome === "attention") {
           Object.assign(item, { state: "attention", status: result.status, message: result.message });
         } else {

@@ -309,7 +309,7 @@ def test_the_same_draft_from_two_tabs_makes_one_report_and_the_second_tab_sees_t
     fill_report(first, tmp_path, fault="第一个标签页")
     fill_report(second, tmp_path, fault="第二个标签页")
     first.get_by_role("button", name="Submit the report").click()
-    expect(first.get_by_role("heading", name="Visit report")).to_be_visible()
+    expect(first).to_have_url(re.compile(rf"/jobs/{job_id}$"))
     second.get_by_role("button", name="Submit the report").click()
     expect(second.locator("main")).to_contain_text("already sent with different content")
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]
@@ -404,3 +404,36 @@ def test_a_new_deployment_takes_over_with_pages_and_outbox_intact(open_tablet, l
         live_server.stop()
         live_server.env.pop("ASSET_VERSION_EXTRA")
         live_server.start()
+
+
+def test_a_replay_the_server_refuses_needs_attention_and_reopens_filled(open_tablet, live_app, tmp_path):
+    [job_id] = make_jobs(live_app, "tech2", 1, "需要处理")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto(f"/jobs/{job_id}/report")
+    wait_until_pages_kept(page)
+    context.set_offline(True)
+    page.reload()
+    fill_report(page, tmp_path, fault="写错了时间")
+    page.get_by_label("Left").fill("2020-01-01T08:00")  # before the arrival: the server will refuse it
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+
+    context.set_offline(False)
+    page.goto("/outbox")
+    item = page.locator(".outbox-item")
+    expect(item).to_have_attribute("data-state", "attention", timeout=20_000)
+    expect(item).to_contain_text("The time you left cannot be before the time you arrived.")
+    assert reports_of(live_app, [job_id]) == []
+
+    item.get_by_role("button", name="Open the form").click()
+    page.wait_for_url(f"**/jobs/{job_id}/report")
+    expect(page.get_by_label("Fault found")).to_have_value("写错了时间")  # filled from the outbox
+    page.wait_for_function("() => document.querySelector('[data-photo-input]').files.length === 1")
+    page.get_by_label("Left").fill(page.get_by_label("Arrived").input_value())
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page).to_have_url(re.compile(rf"/jobs/{job_id}$"))
+    assert reports_of(live_app, [job_id]) == [(job_id, 1)]
+    page.goto("/outbox")
+    expect(page.locator(".outbox-item")).to_have_count(0)  # the corrected form replaced the item
