@@ -20,24 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import Database, Server
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.outbox import QUEUE_REPORTS
 
-QUEUE = """async (jobIds) => {
-    const canvas = new OffscreenCanvas(300, 100);
-    canvas.getContext("2d").fillRect(10, 10, 200, 5);
-    const signature = await canvas.convertToBlob({ type: "image/png" });
-    const user = document.getElementById("app").dataset.user;
-    const now = new Date();
-    const local = (d) => new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-    for (const id of jobIds) {
-        await Outbox.add({
-            userId: user, url: `/jobs/${id}/report`, formUrl: `/jobs/${id}/report`, title: `J${id}`,
-            fields: [["client_id", crypto.randomUUID()], ["arrived_at", local(new Date(now - 3600000))],
-                     ["left_at", local(now)], ["fault_found", "积碳"], ["action_taken", "清洁"],
-                     ["result", "fixed"], ["satisfaction", "4"]],
-            files: [{ name: "signature", blob: signature, filename: "signature.png" }],
-        });
-    }
-}"""
 STATES = "async () => (await Outbox.list(document.getElementById('app').dataset.user)).map(i => i.state)"
 
 
@@ -97,7 +81,7 @@ def run(items: int) -> float:
             page.goto("/outbox")
             page.wait_for_function("() => window.Outbox && window.intranet && window.intranet.replayOutbox")
             context.set_offline(True)
-            page.evaluate(QUEUE, job_ids)
+            page.evaluate(QUEUE_REPORTS, job_ids)
             started = time.perf_counter()
             context.set_offline(False)
             while page.evaluate(STATES) != ["sent"] * items:

@@ -14,6 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
+from tests.e2e.outbox import QUEUE_REPORTS
 
 pytestmark = pytest.mark.e2e
 
@@ -143,6 +144,29 @@ def outbox_states(page):
     return page.locator(".outbox-item").evaluate_all("items => items.map(item => item.dataset.state)")
 
 
+def queue_a_report_offline(open_tablet, live_app, tmp_path, login, fault):
+    [job_id] = make_jobs(live_app, login, 1, fault)
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, login)
+    page.goto(f"/jobs/{job_id}/report")
+    wait_until_pages_kept(page)
+    context.set_offline(True)
+    page.reload()
+    fill_report(page, tmp_path)
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    return job_id, context, page
+
+
+def wait_for_reports(page, live_app, job_ids, expected, seconds=20):
+    # page.wait_for_timeout, not time.sleep: Playwright runs route handlers only while we wait on it.
+    deadline = time.monotonic() + seconds
+    while reports_of(live_app, job_ids) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+    return reports_of(live_app, job_ids)
+
+
 def test_a_report_filled_offline_survives_a_restart_and_is_sent_once(open_tablet, live_server, live_app, tmp_path):
     [job_id] = make_jobs(live_app, "tech2", 1, "离线测试")
     context = open_tablet()
@@ -181,17 +205,7 @@ def test_a_report_filled_offline_survives_a_restart_and_is_sent_once(open_tablet
 
 
 def test_an_expired_login_pauses_the_outbox_until_the_user_signs_in(open_tablet, live_app, tmp_path):
-    [job_id] = make_jobs(live_app, "tech2", 1, "登录过期")
-    context = open_tablet()
-    page = context.new_page()
-    sign_in(page, "tech2")
-    page.goto(f"/jobs/{job_id}/report")
-    wait_until_pages_kept(page)
-    context.set_offline(True)
-    page.reload()
-    fill_report(page, tmp_path)
-    page.get_by_role("button", name="Submit the report").click()
-    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    job_id, context, page = queue_a_report_offline(open_tablet, live_app, tmp_path, "tech2", "登录过期")
 
     user = page.locator("#app").get_attribute("data-user")
     context.clear_cookies()  # the session ends while the tablet is offline
@@ -216,27 +230,8 @@ def test_fifty_queued_reports_drain_in_order_without_duplicates(open_tablet, liv
     page.goto("/outbox")
     page.wait_for_function("() => window.Outbox && window.intranet && window.intranet.replayOutbox")
     context.set_offline(True)
-    queued = page.evaluate(
-        """async (jobIds) => {
-            const canvas = new OffscreenCanvas(300, 100);
-            canvas.getContext("2d").fillRect(10, 10, 200, 5);
-            const signature = await canvas.convertToBlob({ type: "image/png" });
-            const user = document.getElementById("app").dataset.user;
-            const now = new Date();
-            const local = (d) => new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-            for (const id of jobIds) {
-                await Outbox.add({
-                    userId: user, url: `/jobs/${id}/report`, formUrl: `/jobs/${id}/report`, title: `J${id}`,
-                    fields: [["client_id", crypto.randomUUID()], ["arrived_at", local(new Date(now - 3600000))],
-                             ["left_at", local(now)], ["fault_found", "积碳"], ["action_taken", "清洁"],
-                             ["result", "fixed"], ["satisfaction", "4"]],
-                    files: [{ name: "signature", blob: signature, filename: "signature.png" }],
-                });
-            }
-            return (await Outbox.list(user)).length;
-        }""",
-        job_ids,
-    )
+    page.evaluate(QUEUE_REPORTS, job_ids)
+    queued = page.evaluate("async () => (await Outbox.list(document.getElementById('app').dataset.user)).length")
     assert queued == 50
     context.set_offline(False)
     deadline = time.monotonic() + 120
@@ -253,17 +248,7 @@ def test_fifty_queued_reports_drain_in_order_without_duplicates(open_tablet, liv
 
 
 def test_another_user_on_the_same_tablet_neither_sees_nor_sends_the_queue(open_tablet, live_app, tmp_path):
-    [job_id] = make_jobs(live_app, "tech2", 1, "共用平板")
-    context = open_tablet()
-    page = context.new_page()
-    sign_in(page, "tech2")
-    page.goto(f"/jobs/{job_id}/report")
-    wait_until_pages_kept(page)
-    context.set_offline(True)
-    page.reload()
-    fill_report(page, tmp_path)
-    page.get_by_role("button", name="Submit the report").click()
-    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    job_id, context, page = queue_a_report_offline(open_tablet, live_app, tmp_path, "tech2", "共用平板")
 
     # Signing out with work queued asks first (declined here).
     dialogs = []
@@ -313,29 +298,6 @@ def test_the_same_draft_from_two_tabs_makes_one_report_and_the_second_tab_sees_t
     second.get_by_role("button", name="Submit the report").click()
     expect(second.locator("main")).to_contain_text("already sent with different content")
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]
-
-
-def queue_a_report_offline(open_tablet, live_app, tmp_path, login, fault):
-    [job_id] = make_jobs(live_app, login, 1, fault)
-    context = open_tablet()
-    page = context.new_page()
-    sign_in(page, login)
-    page.goto(f"/jobs/{job_id}/report")
-    wait_until_pages_kept(page)
-    context.set_offline(True)
-    page.reload()
-    fill_report(page, tmp_path)
-    page.get_by_role("button", name="Submit the report").click()
-    expect(page.locator("[data-outbox-count]")).to_have_text("1")
-    return job_id, context, page
-
-
-def wait_for_reports(page, live_app, job_ids, expected, seconds=20):
-    # page.wait_for_timeout, not time.sleep: Playwright runs route handlers only while we wait on it.
-    deadline = time.monotonic() + seconds
-    while reports_of(live_app, job_ids) != expected and time.monotonic() < deadline:
-        page.wait_for_timeout(300)
-    return reports_of(live_app, job_ids)
 
 
 def test_a_submission_stored_whose_answer_was_lost_is_stored_once(open_tablet, live_app, tmp_path):
