@@ -6,6 +6,7 @@ from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from intranet.errors import DomainError
@@ -66,6 +67,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):
+        db.session.rollback()
+        return error_response(409, _("Someone changed this at the same time. Reload the page and try again."))
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(error: StaleDataError):
+        # Two saves of one versioned record raced: the later one must not overwrite the first.
         db.session.rollback()
         return error_response(409, _("Someone changed this at the same time. Reload the page and try again."))
 

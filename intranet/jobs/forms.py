@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from intranet.forms import Form, OptionalIntSelectField, choices, strip_filter
 from intranet.jobs.models import CallbackOutcome, JobSource, Priority, VisitResult
@@ -107,6 +108,7 @@ class VisitReportForm(Form):
 
 
 class CorrectionForm(Form):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     fault_found = TextAreaField(
         _l("Fault found"), validators=[DataRequired(), Length(max=2000)], filters=[strip_filter]
     )

@@ -198,6 +198,11 @@ class VisitReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Bumped by every change: an edit made on an older version (a form opened earlier, a correction
+    # queued offline) is refused as a conflict instead of overwriting what changed meanwhile.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     job: Mapped[Job] = relationship(back_populates="report")
     technician: Mapped[User] = relationship(foreign_keys=[technician_id])

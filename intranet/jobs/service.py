@@ -402,11 +402,19 @@ class Correction:
     action_taken: str
     result: str
     reason: str
+    version: int | None = None  # the report's version the correction was made on
 
 
 def correct_report(actor, report: VisitReport, correction: Correction, now: datetime | None = None) -> VisitReport:
     """A manager's correction of a filed report; what changed and why goes into the history."""
     ensure(actor, "reports.correct", report.job)
+    if correction.version is not None and correction.version != report.version:
+        raise Conflict(
+            _(
+                "This report was changed by someone else after you opened it. Reload it, look at the changes, "
+                "and correct it again."
+            )
+        )
     if correction.result not in set(VisitResult):
         raise Invalid(_("Choose the result of the visit."))
     if not correction.reason.strip():

@@ -13,7 +13,7 @@ from intranet.auth.roles import Role
 from intranet.branches.service import active_branches
 from intranet.customers.service import get_customer
 from intranet.db_types import utcnow
-from intranet.errors import DomainError, Invalid
+from intranet.errors import Conflict, DomainError, Invalid
 from intranet.extensions import db
 from intranet.jobs import blueprint, service
 from intranet.jobs.forms import AssignForm, CallbackForm, CorrectionForm, JobForm, ResolveForm, VisitReportForm
@@ -276,6 +276,7 @@ def correct(job_id: int):
     if job.report is None:
         raise Invalid(_("This job has no visit report yet."))
     form = CorrectionForm(obj=job.report)
+    status = _status(form)
     if form.validate_on_submit():
         correction = service.Correction(
             fault_found=form.fault_found.data,
@@ -283,17 +284,19 @@ def correct(job_id: int):
             action_taken=form.action_taken.data,
             result=form.result.data,
             reason=form.reason.data,
+            version=form.version.data,
         )
         try:
             service.correct_report(current_user, job.report, correction)
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             db.session.rollback()
             form.form_errors.append(error.message)
+            status = error.status_code
         else:
             db.session.commit()
             flash(_("The correction is recorded in the job's history."), "success")
             return redirect(url_for("jobs.show", job_id=job.id), code=303)
-    return render("jobs/correct.html", status=_status(form), form=form, job=job)
+    return render("jobs/correct.html", status=status, form=form, job=job)
 
 
 # Callbacks

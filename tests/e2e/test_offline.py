@@ -184,6 +184,9 @@ def test_a_report_filled_offline_survives_a_restart_and_is_sent_once(open_tablet
     page.get_by_role("button", name="Submit the report").click()
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
     assert outbox_states(page) == ["queued"]
+    expect(page.locator("[data-storage-usage]")).to_contain_text("MB")  # how much the tablet holds
+    # Persistent storage was asked for; headless Chromium says no, and the outbox works all the same.
+    assert page.evaluate("localStorage.getItem('persist-asked')") in ("true", "false")
     context.close()
 
     # The browser comes back while the server is still out of reach (its service worker starts and

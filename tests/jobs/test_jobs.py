@@ -160,6 +160,7 @@ def test_manager_correction_is_recorded(client, make_user, make_report, db_sessi
             "action_taken": "更换点火针",
             "result": "fixed",
             "reason": "技术员漏写了更换部件",
+            "version": str(report.version),
         },
     )
     assert response.status_code == 303
@@ -169,6 +170,31 @@ def test_manager_correction_is_recorded(client, make_user, make_report, db_sessi
     assert kinds[-1] == "corrected"
     detail = db_session.query(JobEvent).filter_by(kind="corrected").one().detail
     assert "action_taken" in detail and "技术员漏写了更换部件" in detail
+
+
+def test_a_correction_made_on_an_older_version_is_a_conflict(app, client, make_user, make_report, db_session):
+    """Two managers open the report; the first saves; the second's save must not overwrite it."""
+    report = make_report()
+    opened_version = report.version
+    first, second = app.test_client(), client
+    first.login(make_user(Role.MANAGER))
+    second.login(make_user(Role.MANAGER))
+    body = {"fault_found": report.fault_found, "cause": "", "result": "fixed", "version": str(opened_version)}
+    assert (
+        first.post_form(
+            f"/jobs/{report.job_id}/report/correct", body | {"action_taken": "第一位经理的更正", "reason": "补充"}
+        ).status_code
+        == 303
+    )
+    late = second.post_form(
+        f"/jobs/{report.job_id}/report/correct",
+        body | {"action_taken": "第二位经理的更正", "reason": "补充"},
+        headers={"Accept-Language": "en"},
+    )
+    assert late.status_code == 409
+    assert "changed by someone else after you opened it" in page_text(late)
+    db_session.refresh(report)
+    assert report.action_taken == "第一位经理的更正" and report.version == opened_version + 1
 
 
 def test_a_correction_without_changes_or_reason_is_refused(make_user, make_report):
