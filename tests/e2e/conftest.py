@@ -94,14 +94,19 @@ class LiveServer:
         self.log.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("e2e"))
+def serve_demo(workdir: Path):
+    """A migrated database with the demo data behind a running server; closed when the caller resumes."""
+    server = LiveServer(workdir)
     server.flask("db", "upgrade")
     server.flask("seed-demo")
     server.start()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from serve_demo(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve_demo, sign_in
 from tests.e2e.outbox import QUEUE_REPORTS
 
 pytestmark = pytest.mark.e2e
@@ -22,12 +22,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """A server of these tests' own, which they stop and start to cut the tablet off."""
-    server = LiveServer(tmp_path_factory.mktemp("offline"))
-    server.flask("db", "upgrade")
-    server.flask("seed-demo")
-    server.start()
-    yield server
-    server.close()
+    yield from serve_demo(tmp_path_factory.mktemp("offline"))
 
 
 @pytest.fixture
