@@ -69,6 +69,12 @@
     return { fields, files };
   }
 
+  // Where a form posts: hx-post for an htmx form, else its action.
+  function targetOf(form) {
+    const htmxTarget = form.getAttribute("hx-post");
+    return htmxTarget ? new URL(htmxTarget, location.href).href : form.action;
+  }
+
   async function queue(form) {
     const { fields, files } = entriesOf(form);
     const size = files.reduce((total, file) => total + file.blob.size, 0);
@@ -79,7 +85,7 @@
     if (form.dataset.outboxItem) await Outbox.remove(Number(form.dataset.outboxItem));
     await Outbox.add({
       userId: userId(),
-      url: form.action,
+      url: targetOf(form),
       formUrl: location.pathname + location.search,
       title: form.dataset.offlineTitle || document.title,
       fields,
@@ -138,7 +144,7 @@
       }
       let response;
       try {
-        response = await fetch(form.action, {
+        response = await fetch(targetOf(form), {
           method: "POST",
           body: bodyWithoutToken(form),
           credentials: "same-origin",
@@ -162,6 +168,14 @@
   document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-offline]");
     if (!form || event.defaultPrevented) return;
+    event.preventDefault();
+    submit(form);
+  });
+
+  // An htmx form marked offline-capable takes the same road: htmx's own request is called off.
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt.closest?.("form[data-offline]");
+    if (!form || event.detail.verb !== "post") return;
     event.preventDefault();
     submit(form);
   });

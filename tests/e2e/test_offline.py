@@ -397,3 +397,31 @@ def test_a_replay_the_server_refuses_needs_attention_and_reopens_filled(open_tab
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]
     page.goto("/outbox")
     expect(page.locator(".outbox-item")).to_have_count(0)  # the corrected form replaced the item
+
+
+def test_an_htmx_form_marked_offline_capable_goes_through_the_outbox_too(open_tablet, live_app):
+    [job_id] = make_jobs(live_app, "tech2", 1, "htmx 表单")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto("/outbox")
+    page.wait_for_function("() => window.htmx && window.Outbox && window.intranet.replayOutbox")
+    context.set_offline(True)
+    page.evaluate(
+        """(jobId) => {
+            document.querySelector("main").insertAdjacentHTML("beforeend",
+                `<form id="hx-form" data-offline hx-post="/jobs/${jobId}/report" data-offline-title="htmx">
+                   <input name="client_id" value="${crypto.randomUUID()}"><input name="fault_found" value="只写了一半">
+                   <button type="submit">Send</button></form>`);
+            htmx.process(document.getElementById("hx-form"));
+        }""",
+        job_id,
+    )
+    page.locator("#hx-form button").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    context.set_offline(False)
+    page.reload()
+    # Replayed to the hx-post address; the half-filled report is refused there and waits for the user.
+    expect(page.locator(".outbox-item")).to_have_attribute("data-state", "attention", timeout=20_000)
+    expect(page.locator(".outbox-item")).to_contain_text("htmx")
+    assert reports_of(live_app, [job_id]) == []
