@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass
 
+from flask import current_app, request
 from sqlalchemy import func, literal_column, select
 
 from intranet.extensions import db
@@ -66,3 +67,8 @@ def search_text(args, name: str = "q") -> str:
     """The search box's text, trimmed to a length no legitimate search needs."""
     text = (args.get(name) or "").replace("\x00", "")
     return text.strip()[:100]
+
+
+def paginate_request(statement) -> Page:
+    """The page of `statement` that the request's ?page= asks for, at the app's page size."""
+    return paginate(statement, parse_page_number(request.args.get("page")), current_app.config["PAGE_SIZE"])

@@ -1,6 +1,6 @@
 """Routes: the users and branches tables with live search, inline edit and deactivation."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from intranet.auth.permissions import requires
 from intranet.branches import service as branches
 from intranet.errors import DomainError, Invalid
 from intranet.extensions import db
-from intranet.listing import paginate, parse_page_number, search_text
+from intranet.listing import paginate_request, search_text
 from intranet.rendering import render, render_fragment, wants_fragment
 
 
@@ -50,11 +50,7 @@ def _requested_active_state() -> bool:
 @requires("users.manage")
 def users():
     query = search_text(request.args)
-    page = paginate(
-        accounts.search_users(current_user, query),
-        parse_page_number(request.args.get("page")),
-        current_app.config["PAGE_SIZE"],
-    )
+    page = paginate_request(accounts.search_users(current_user, query))
     return render("admin/users.html", fragments={"user-table": "admin/_user_table.html"}, page=page, q=query)
 
 
@@ -135,11 +131,7 @@ def set_user_active(user_id: int):
 @requires("branches.manage")
 def branches_index():
     query = search_text(request.args)
-    page = paginate(
-        branches.search_branches(current_user, query),
-        parse_page_number(request.args.get("page")),
-        current_app.config["PAGE_SIZE"],
-    )
+    page = paginate_request(branches.search_branches(current_user, query))
     return render("admin/branches.html", fragments={"branch-table": "admin/_branch_table.html"}, page=page, q=query)
 
 

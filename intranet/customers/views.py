@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from intranet.customers import blueprint, service
 from intranet.customers.forms import CustomerForm, EquipmentForm, SiteForm
 from intranet.errors import DomainError
 from intranet.extensions import db
-from intranet.listing import paginate, parse_page_number, search_text
+from intranet.listing import paginate_request, search_text
 from intranet.rendering import render
 
 
@@ -77,11 +77,7 @@ def _status(form) -> int:
 @requires("customers.view")
 def index():
     query = search_text(request.args)
-    page = paginate(
-        service.search_customers(current_user, query),
-        parse_page_number(request.args.get("page")),
-        current_app.config["PAGE_SIZE"],
-    )
+    page = paginate_request(service.search_customers(current_user, query))
     return render(
         "customers/index.html",
         fragments={"customer-results": "customers/_results.html"},

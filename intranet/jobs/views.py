@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime, timedelta
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from intranet.extensions import db
 from intranet.jobs import blueprint, service
 from intranet.jobs.forms import AssignForm, CallbackForm, CorrectionForm, JobForm, ResolveForm, VisitReportForm
 from intranet.jobs.models import EVENT_LABELS, JobStatus
-from intranet.listing import paginate, parse_page_number
+from intranet.listing import paginate_request
 from intranet.offline.idempotency import idempotent, remember_result
 from intranet.offline.pages import offline_pages
 from intranet.rendering import render, render_fragment, wants_fragment
@@ -88,11 +88,7 @@ def _filters_from(args) -> service.JobFilters:
 @requires("jobs.list")
 def index():
     filters = _filters_from(request.args)
-    page = paginate(
-        service.list_jobs(current_user, filters),
-        parse_page_number(request.args.get("page")),
-        current_app.config["PAGE_SIZE"],
-    )
+    page = paginate_request(service.list_jobs(current_user, filters))
     branch_id = filters.branch_id if current_user.role == Role.ADMIN else current_user.branch_id
     return render(
         "jobs/index.html",
