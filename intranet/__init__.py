@@ -64,8 +64,9 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.jobs import blueprint as jobs
     from intranet.main import blueprint as main
     from intranet.offline import blueprint as offline
+    from intranet.parts import blueprint as parts
 
-    for blueprint in (main, auth, admin, customers, jobs, attachments, offline):
+    for blueprint in (main, auth, admin, customers, jobs, attachments, offline, parts):
         app.register_blueprint(blueprint)
 
 

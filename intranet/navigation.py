@@ -50,6 +50,27 @@ NAV_ITEMS = [
         _l("Look up customers, their sites and equipment"),
     ),
     NavItem(
+        "parts.requests",
+        _l("Part requests"),
+        "parts.requests",
+        ("parts.requests", "parts.new_request", "parts.show_request"),
+        _l("Ask for parts, approve and issue them"),
+    ),
+    NavItem(
+        "parts.stores",
+        _l("Stock"),
+        "parts.stock",
+        ("parts.store", "parts.low_stock", "parts.returns", "parts.loans", "parts.stock_take"),
+        _l("Warehouses, vans, low stock, returns and loans"),
+    ),
+    NavItem(
+        "parts.index",
+        _l("Parts"),
+        "parts.view",
+        ("parts.index", "parts.show", "parts.new", "parts.edit", "parts.import"),
+        _l("The parts catalogue"),
+    ),
+    NavItem(
         "admin.users",
         _l("Users"),
         "users.manage",

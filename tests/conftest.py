@@ -305,3 +305,56 @@ def url_values(make_user, make_equipment, make_report, branch):
 def page_text(response) -> str:
     """The visible text of a response, tags stripped, for asserting what a user reads."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+@pytest.fixture
+def make_part(db_session):
+    from decimal import Decimal
+
+    from intranet.parts.models import Part
+
+    def make(**values) -> Part:
+        n = next(_sequence)
+        values = {"code": f"P-{n:05d}", "name": f"配件 {n}", "unit": "个", "price": Decimal("12.50"), **values}
+        part = Part(**values)
+        db_session.add(part)
+        db_session.commit()
+        return part
+
+    return make
+
+
+@pytest.fixture
+def make_store(db_session, branch):
+    from intranet.parts.models import Store
+
+    def make(kind: str = "warehouse", technician=None, **values) -> Store:
+        n = next(_sequence)
+        values.setdefault("branch_id", technician.branch_id if technician else branch.id)
+        store = Store(
+            kind=kind,
+            name=values.pop("name", f"仓库 {n}"),
+            technician_id=technician.id if technician else None,
+            **values,
+        )
+        db_session.add(store)
+        db_session.commit()
+        return store
+
+    return make
+
+
+@pytest.fixture
+def stock(db_session, make_user):
+    """Put `quantity` of a part into a store through a real receipt (or a transfer for a van)."""
+    from intranet.parts import ledger
+
+    def put(store, part, quantity):
+        keeper = make_user(Role.STOREKEEPER)
+        if store.kind == "warehouse":
+            ledger.post_move(keeper, "receipt", part, quantity, to_store=store)
+        else:
+            ledger.post_move(keeper, "adjustment", part, quantity, to_store=store)
+        db_session.commit()
+
+    return put

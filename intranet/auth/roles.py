@@ -10,6 +10,8 @@ class Role(StrEnum):
     RECEPTIONIST = "receptionist"
     MANAGER = "manager"
     ADMIN = "admin"
+    # Keeps a branch's parts warehouse (库管员/配件主管): receives, issues and counts stock.
+    STOREKEEPER = "storekeeper"
 
     @property
     def label(self):
@@ -21,6 +23,7 @@ ROLE_LABELS = {
     Role.RECEPTIONIST: _l("Receptionist"),
     Role.MANAGER: _l("Manager"),
     Role.ADMIN: _l("Administrator"),
+    Role.STOREKEEPER: _l("Storekeeper"),
 }
 
 STAFF = frozenset(Role)
@@ -41,6 +44,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports.correct": frozenset({Role.MANAGER, Role.ADMIN}),
     "jobs.resolve_attention": frozenset({Role.MANAGER, Role.ADMIN}),
     "callbacks.record": FRONT_OFFICE,
+    "parts.view": STAFF,
+    "parts.manage": frozenset({Role.ADMIN}),
+    "parts.stock": frozenset({Role.STOREKEEPER, Role.MANAGER, Role.ADMIN}),
+    "parts.keep": frozenset({Role.STOREKEEPER, Role.ADMIN}),
+    "parts.request": frozenset({Role.TECHNICIAN, Role.MANAGER}),
+    "parts.requests": STAFF,
+    "parts.approve": frozenset({Role.MANAGER, Role.ADMIN}),
+    "parts.issue": frozenset({Role.STOREKEEPER, Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "branches.manage": frozenset({Role.ADMIN}),
 }

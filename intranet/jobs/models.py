@@ -214,7 +214,7 @@ class VisitReport(db.Model):
 
 
 class PartUsed(db.Model):
-    """A line of the report's parts: a free code for now, shaped for the parts catalogue to plug in."""
+    """A line of the report's parts: a catalogue part, taken out of the technician's van."""
 
     __tablename__ = "part_used"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
@@ -222,6 +222,7 @@ class PartUsed(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("visit_report.id"), index=True)
     part_code: Mapped[str] = mapped_column(String(40))
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"))
     description: Mapped[str] = mapped_column(String(120), default="")
     quantity: Mapped[int]
 

@@ -323,6 +323,9 @@ def submit_visit_report(
     # Check every file before writing anything, so a bad photo saves nothing at all.
     for upload in [*photos, signature]:
         attachments.check_image(upload.data, upload.filename)
+    from intranet.parts import service as parts  # the parts package builds on jobs, not the other way
+
+    catalogue = {p.part_code: parts.part_code_to_part(p.part_code) for p in data.parts}
 
     report = VisitReport(
         job_id=job.id,
@@ -338,7 +341,12 @@ def submit_visit_report(
         customer_comment=data.customer_comment.strip(),
         follow_up_needed=data.follow_up_needed,
         parts=[
-            PartUsed(part_code=p.part_code.strip().upper(), quantity=p.quantity, description=p.description.strip())
+            PartUsed(
+                part_code=catalogue[p.part_code].code,
+                part_id=catalogue[p.part_code].id,
+                quantity=p.quantity,
+                description=p.description.strip() or catalogue[p.part_code].name,
+            )
             for p in data.parts
         ],
     )
@@ -353,6 +361,8 @@ def submit_visit_report(
             return _replayed(actor, job, existing), False
         raise Conflict(_("This job already has a visit report.")) from None
 
+    # The parts leave the technician's van in this transaction: a short van refuses the whole report.
+    parts.use_parts_on_job(actor, job, [(p.part_code, p.quantity) for p in data.parts])
     for upload in photos:
         attachments.store_image(actor, REPORT_OWNER, report.id, "photo", upload.data, upload.filename)
     report.signature_id = attachments.store_image(

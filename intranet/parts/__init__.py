@@ -1,0 +1,21 @@
+"""Spare parts: catalogue, stock per store and van, requests, returns, loans, stock-takes, low stock."""
+
+from flask import Blueprint
+
+from intranet.auth.permissions import can
+from intranet.parts.quantities import fmt
+
+blueprint = Blueprint("parts", __name__)
+
+
+@blueprint.app_template_filter("qty")
+def _quantity(value) -> str:
+    return fmt(value) if value is not None else "—"
+
+
+@blueprint.app_context_processor
+def _permissions():
+    return {"can": can}
+
+
+from intranet.parts import views  # noqa: E402,F401
