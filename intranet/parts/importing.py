@@ -1,4 +1,4 @@
-"""Catalogue import from CSV or XLSX: every row checked first, every bad row reported, nothing saved unless all are good."""
+"""Catalogue import from CSV or XLSX: every row checked, every bad row reported, nothing saved unless all are good."""
 
 import csv
 import io
