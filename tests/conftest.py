@@ -290,7 +290,9 @@ def url_values(make_user, make_equipment, make_report, branch):
     technician = make_user(Role.TECHNICIAN, login="actor.technician")
     report = make_report(technician=technician)
     photo = db.session.query(Attachment).filter_by(owner_id=report.id, kind="photo").one()
+    parts = _parts_url_values(technician, make_user(Role.STOREKEEPER, login="url.keeper"), branch)
     return {
+        **parts,
         "filename": "css/app.css",
         "user_id": target.id,
         "branch_id": branch.id,
@@ -299,6 +301,43 @@ def url_values(make_user, make_equipment, make_report, branch):
         "equipment_id": equipment.id,
         "job_id": report.job_id,
         "attachment_id": photo.id,
+    }
+
+
+def _parts_url_values(technician, keeper, branch) -> dict:
+    """A part, the branch's warehouse, a submitted request, a loan that is out and an open stock-take."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from intranet.parts import ledger, service
+    from intranet.parts.models import Loan, Part, Store
+
+    part = Part(code="URL-1", name="点火针", unit="个", price=Decimal("8.00"), min_stock=Decimal(2))
+    warehouse = Store(kind="warehouse", name="丰台仓库", branch_id=branch.id)
+    db.session.add_all([part, warehouse])
+    db.session.flush()
+    ledger.post_move(keeper, "receipt", part, 5, to_store=warehouse)
+    request, _created = service.create_request(
+        technician,
+        service.RequestData(client_id=str(uuid.uuid4()), lines=[service.RequestLineData("URL-1", Decimal(1))]),
+    )
+    loan = Loan(
+        branch_id=branch.id,
+        item="万用表",
+        quantity=Decimal(1),
+        borrower_id=technician.id,
+        lent_by_id=keeper.id,
+        due_on=date.today() + timedelta(days=3),
+    )
+    db.session.add(loan)
+    take = service.start_stock_take(keeper, warehouse)
+    db.session.commit()
+    return {
+        "part_id": part.id,
+        "store_id": warehouse.id,
+        "request_id": request.id,
+        "loan_id": loan.id,
+        "stock_take_id": take.id,
     }
 
 

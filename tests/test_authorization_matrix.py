@@ -7,7 +7,7 @@ from intranet.auth.roles import Role
 from intranet.extensions import db
 
 LOGIN = "login"  # a redirect to the login page
-ROLES = ["anonymous", Role.TECHNICIAN, Role.RECEPTIONIST, Role.MANAGER, Role.ADMIN]
+ROLES = ["anonymous", Role.TECHNICIAN, Role.RECEPTIONIST, Role.MANAGER, Role.ADMIN, Role.STOREKEEPER]
 
 
 def everyone(status):
@@ -26,6 +26,9 @@ FRONT_OFFICE = {Role.RECEPTIONIST, Role.MANAGER, Role.ADMIN}
 MANAGERS = {Role.MANAGER, Role.ADMIN}
 TECHNICIAN = {Role.TECHNICIAN}
 ADMIN = {Role.ADMIN}
+STOCK = {Role.STOREKEEPER, Role.MANAGER, Role.ADMIN}
+KEEPERS = {Role.STOREKEEPER, Role.ADMIN}
+REQUESTERS = {Role.TECHNICIAN, Role.MANAGER}
 
 # (endpoint, method) -> role -> expected status. POSTs send blank required fields: the roles allowed in get
 # the validation answer (422) or the action's redirect (303).
@@ -90,6 +93,35 @@ EXPECTED = {
     ("offline.pages", "GET"): staff(200),
     ("attachments.show", "GET"): staff(200),
     ("attachments.thumbnail", "GET"): staff(200),
+    # Parts: the request is actor.technician's, submitted; the stock-take is open; the loan is out.
+    ("parts.index", "GET"): staff(200),
+    ("parts.show", "GET"): staff(200),
+    ("parts.new", "GET"): only(ADMIN, 200),
+    ("parts.new", "POST"): only(ADMIN, 422),
+    ("parts.edit", "GET"): only(ADMIN, 200),
+    ("parts.edit", "POST"): only(ADMIN, 422),
+    ("parts.import_parts", "GET"): only(ADMIN, 200),
+    ("parts.import_parts", "POST"): only(ADMIN, 422),
+    ("parts.stores", "GET"): only(STOCK, 200),
+    ("parts.low_stock", "GET"): only(STOCK, 200),
+    ("parts.store", "GET"): only(STOCK, 200),
+    ("parts.receive", "POST"): only(KEEPERS, 422),
+    ("parts.requests", "GET"): staff(200),
+    ("parts.new_request", "GET"): only(REQUESTERS, 200),
+    ("parts.new_request", "POST"): only(REQUESTERS, 422),
+    ("parts.show_request", "GET"): staff(200),
+    ("parts.approve", "POST"): only(MANAGERS, 422),
+    ("parts.reject", "POST"): only(MANAGERS, 422),
+    ("parts.issue", "POST"): only(KEEPERS, 409),
+    ("parts.returns", "GET"): only(STOCK, 200),
+    ("parts.new_return", "POST"): only(KEEPERS, 422),
+    ("parts.loans", "GET"): only(STOCK, 200),
+    ("parts.lend", "POST"): only(KEEPERS, 422),
+    ("parts.return_loan", "POST"): only(KEEPERS, 303),
+    ("parts.start_stock_take", "POST"): only(KEEPERS, 303),
+    ("parts.stock_take", "GET"): only(STOCK, 200),
+    ("parts.count", "POST"): only(KEEPERS, 422),
+    ("parts.approve_stock_take", "POST"): only(MANAGERS, 409),
 }
 
 

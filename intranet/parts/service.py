@@ -584,19 +584,20 @@ def approve_stock_take(actor, take: StockTake) -> StockTake:
 def low_stock(actor) -> list[tuple[Store, Part, Decimal]]:
     """Every (warehouse, part) under the part's minimum, including parts with no stock row at all."""
     ensure(actor, "parts.stock")
-    statement = (
-        select(Store, Part, StockBalance.quantity)
-        .join(Part, Part.min_stock > 0)
-        .outerjoin(StockBalance, (StockBalance.store_id == Store.id) & (StockBalance.part_id == Part.id))
-    )
-    statement = statement.where(Store.kind == StoreKind.WAREHOUSE, Store.active.is_(True), Part.active.is_(True))
-    if actor.role != Role.ADMIN:
-        statement = statement.where(Store.branch_id == actor.branch_id)
+    stores = [store for store in stores_for(actor) if store.kind == StoreKind.WAREHOUSE]
+    if not stores:
+        return []
+    parts = list(db.session.scalars(select(Part).where(Part.min_stock > 0, Part.active.is_(True)).order_by(Part.code)))
+    on_hand = {
+        (row.store_id, row.part_id): row.quantity
+        for row in db.session.scalars(select(StockBalance).where(StockBalance.store_id.in_([s.id for s in stores])))
+    }
     rows = []
-    for store, part, quantity in db.session.execute(statement.order_by(Store.id, Part.code)):
-        quantity = quantity if quantity is not None else Decimal(0)
-        if quantity < part.min_stock:
-            rows.append((store, part, quantity))
+    for store in stores:
+        for part in parts:
+            quantity = on_hand.get((store.id, part.id), Decimal(0))
+            if quantity < part.min_stock:
+                rows.append((store, part, quantity))
     return rows
 
 

@@ -102,7 +102,7 @@ def new():
 @requires("parts.manage")
 def edit(part_id: int):
     part = service.get_part(part_id)
-    form = PartForm(obj=part)
+    form = PartForm(obj=part if request.method == "GET" else None)
     if request.method == "GET":
         form.price.data = str(part.price)
         form.min_stock.data = service.ledger.fmt(part.min_stock)

@@ -56,6 +56,15 @@ def technician(make_user):
     return make_user(Role.TECHNICIAN, login="zhang.wei", name="张伟")
 
 
+@pytest.fixture(autouse=True)
+def van_with_seals(technician, make_part, make_store, stock):
+    """Report parts come from the catalogue and leave the technician's van: put SEAL-22 in it."""
+    seal = make_part(code="SEAL-22", name="密封圈")
+    van = make_store("van", technician=technician, name="张伟的车")
+    stock(van, seal, 10)
+    return van
+
+
 @pytest.fixture
 def tech_client(client, technician):
     client.login(technician)
