@@ -82,10 +82,6 @@ class RequestForm(Form):
         super().__init__(*args, **kwargs)
         self.job_id.choices = choices([(None, _l("— no job —"))] + [(job.id, job.label) for job in jobs])
 
-    def validate_lines(self, field):
-        if not any(line.form.code.data for line in field):
-            raise ValidationError(_l("Ask for at least one part."))
-
 
 class RejectForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)], filters=[strip_filter])

@@ -1,0 +1,285 @@
+"""Part requests over HTTP: ask, approve all or part, reject with a reason, issue to the van; bad input refused."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from intranet.auth.roles import Role
+from intranet.jobs.models import PartUsed
+from intranet.parts import ledger, service
+from intranet.parts.models import PartRequest, StockMove
+from tests.conftest import page_text
+from tests.jobs.test_reports import post_report, report_form
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "tech": make_user(Role.TECHNICIAN, login="tech", name="张伟"),
+        "manager": make_user(Role.MANAGER, login="boss", name="王建国"),
+        "keeper": make_user(Role.STOREKEEPER, login="keeper", name="孙库管"),
+    }
+
+
+@pytest.fixture
+def setup(people, make_part, make_store, stock, make_job):
+    warehouse = make_store(name="丰台仓库")
+    van = make_store("van", technician=people["tech"], name="张伟的车")
+    ignitor = make_part(code="IGN-07", name="点火针")
+    seal = make_part(code="SEAL-22", name="密封圈")
+    stock(warehouse, ignitor, 5)
+    stock(warehouse, seal, 10)
+    job = make_job(technician=people["tech"])
+    return {"warehouse": warehouse, "van": van, "ignitor": ignitor, "seal": seal, "job": job}
+
+
+def as_user(app, user):
+    client = app.test_client()
+    client.login(user)
+    return client
+
+
+def ask(client, job=None, lines=(("IGN-07", "2"), ("SEAL-22", "4")), client_id=None):
+    data = {"client_id": client_id or str(uuid.uuid4()), "note": "急用"}
+    if job is not None:
+        data["job_id"] = str(job.id)
+    for n, (code, quantity) in enumerate(lines):
+        data[f"lines-{n}-code"] = code
+        data[f"lines-{n}-quantity"] = quantity
+    return client.post_form("/parts/requests/new", data, headers=EN)
+
+
+def test_ask_approve_part_issue_and_use_on_the_visit_report(app, db_session, people, setup):
+    tech = as_user(app, people["tech"])
+    response = ask(tech, setup["job"])
+    assert response.status_code == 303
+    request = db_session.query(PartRequest).one()
+    assert request.status == "submitted" and request.job_id == setup["job"].id
+    ignitor_line, seal_line = request.lines
+
+    manager = as_user(app, people["manager"])
+    page = manager.get(f"/parts/requests/{request.id}", headers=EN)
+    assert "Approve these quantities" in page_text(page)
+    response = manager.post_form(
+        f"/parts/requests/{request.id}/approve",
+        {f"approved-{ignitor_line.id}": "2", f"approved-{seal_line.id}": "1"},
+        headers=EN,
+    )
+    assert response.status_code == 303
+    db_session.refresh(request)
+    assert request.status == "partly_approved" and seal_line.approved_quantity == 1
+
+    assert tech.post_form(f"/parts/requests/{request.id}/issue", {}).status_code == 403
+    keeper = as_user(app, people["keeper"])
+    assert keeper.post_form(f"/parts/requests/{request.id}/issue", {}).status_code == 303
+    db_session.commit()
+    warehouse, van = setup["warehouse"], setup["van"]
+    assert ledger.balance(warehouse.id, setup["ignitor"].id) == 3
+    assert ledger.balance(van.id, setup["ignitor"].id) == 2
+    assert ledger.balance(van.id, setup["seal"].id) == 1
+    db_session.refresh(request)
+    assert request.status == "issued"
+
+    # The visit report takes the parts out of the van; the request is closed.
+    tech.post_form(f"/jobs/{setup['job'].id}/start", {})
+    response = post_report(
+        tech,
+        setup["job"],
+        report_form(**{"parts-0-part_code": "ign-07", "parts-0-quantity": "2", "parts-0-description": ""}),
+    )
+    assert response.status_code == 303
+    db_session.commit()
+    assert ledger.balance(van.id, setup["ignitor"].id) == 0 == ledger.ledger_sum(van.id, setup["ignitor"].id)
+    used = db_session.query(PartUsed).one()
+    assert used.part_id == setup["ignitor"].id and used.part_code == "IGN-07" and used.description == "点火针"
+    db_session.refresh(request)
+    assert request.status == "closed"
+
+
+def test_a_van_without_enough_stock_refuses_the_report_and_saves_nothing(app, db_session, people, setup):
+    tech = as_user(app, people["tech"])
+    response = post_report(tech, setup["job"], report_form(**{"parts-0-part_code": "IGN-07", "parts-0-quantity": "1"}))
+    assert response.status_code == 422
+    assert "Not enough IGN-07 in 张伟的车" in page_text(response)
+    assert db_session.query(PartUsed).count() == 0
+    assert db_session.query(StockMove).filter(StockMove.from_store_id == setup["van"].id).count() == 0
+
+
+def test_an_unknown_code_on_a_report_is_refused(app, db_session, people, setup):
+    tech = as_user(app, people["tech"])
+    response = post_report(tech, setup["job"], report_form(**{"parts-0-part_code": "NOPE-1", "parts-0-quantity": "1"}))
+    assert response.status_code == 422
+    assert "Unknown part code NOPE-1" in page_text(response)
+
+
+def test_a_replayed_request_makes_one(app, db_session, people, setup):
+    tech = as_user(app, people["tech"])
+    client_id = str(uuid.uuid4())
+    first, again = ask(tech, client_id=client_id), ask(tech, client_id=client_id)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert db_session.query(PartRequest).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ((("IGN-07", "-2"),), "must be more than zero"),
+        ((("IGN-07", "1.5"),), "counted in whole units"),
+        ((("IGN-07", "two"),), "Write a number"),
+        ((("XYZ-404", "1"),), "Unknown part code XYZ-404"),
+        ((("IGN-07", "1"), ("ign-07", "1")), "asked for twice"),
+        ((), "Ask for at least one part"),
+    ],
+)
+def test_bad_requests_are_refused_with_a_clear_message(app, db_session, people, setup, lines, message):
+    response = ask(as_user(app, people["tech"]), lines=lines)
+    assert response.status_code == 422
+    assert message in page_text(response)
+    assert db_session.query(PartRequest).count() == 0
+
+
+def test_approving_ones_own_request_is_refused(app, db_session, people, setup):
+    manager = as_user(app, people["manager"])
+    assert ask(manager, lines=(("SEAL-22", "1"),)).status_code == 303
+    request = db_session.query(PartRequest).one()
+    response = manager.post_form(
+        f"/parts/requests/{request.id}/approve", {f"approved-{request.lines[0].id}": "1"}, headers=EN
+    )
+    assert response.status_code == 403
+    assert "cannot approve or reject your own request" in page_text(response)
+    db_session.refresh(request)
+    assert request.status == "submitted"
+
+
+def test_rejecting_needs_a_reason_and_approving_more_than_asked_is_refused(app, db_session, people, setup):
+    ask(as_user(app, people["tech"]), lines=(("SEAL-22", "2"),))
+    request = db_session.query(PartRequest).one()
+    manager = as_user(app, people["manager"])
+    line = request.lines[0]
+    too_many = manager.post_form(f"/parts/requests/{request.id}/approve", {f"approved-{line.id}": "3"}, headers=EN)
+    assert too_many.status_code == 422 and "more SEAL-22 than was asked for" in page_text(too_many)
+    negative = manager.post_form(f"/parts/requests/{request.id}/approve", {f"approved-{line.id}": "-1"}, headers=EN)
+    assert negative.status_code == 422
+    assert manager.post_form(f"/parts/requests/{request.id}/reject", {"reason": ""}).status_code == 422
+    response = manager.post_form(f"/parts/requests/{request.id}/reject", {"reason": "上周刚领过"}, headers=EN)
+    assert response.status_code == 303
+    db_session.refresh(request)
+    assert request.status == "rejected" and request.rejection_reason == "上周刚领过"
+    issue = as_user(app, people["keeper"]).post_form(f"/parts/requests/{request.id}/issue", {}, headers=EN)
+    assert issue.status_code == 409
+
+
+def test_issuing_more_than_the_warehouse_holds_issues_nothing(app, db_session, people, setup):
+    ask(as_user(app, people["tech"]), lines=(("IGN-07", "5"), ("SEAL-22", "11")))
+    request = db_session.query(PartRequest).one()
+    service.approve_request(people["manager"], request)
+    db_session.commit()
+    response = as_user(app, people["keeper"]).post_form(f"/parts/requests/{request.id}/issue", {}, headers=EN)
+    assert response.status_code == 422
+    db_session.commit()
+    assert ledger.balance(setup["warehouse"].id, setup["ignitor"].id) == 5  # the first line was rolled back too
+    assert ledger.balance(setup["van"].id, setup["ignitor"].id) == 0
+
+
+def test_a_technician_sees_only_their_own_requests(app, db_session, people, setup, make_user):
+    ask(as_user(app, people["tech"]), lines=(("SEAL-22", "1"),))
+    request = db_session.query(PartRequest).one()
+    other = as_user(app, make_user(Role.TECHNICIAN))
+    assert other.get(f"/parts/requests/{request.id}").status_code == 403
+    assert "R0000" not in other.get("/parts/requests").get_data(as_text=True)
+
+
+def test_old_part_return_with_a_warranty_claim(app, db_session, people, setup):
+    keeper = as_user(app, people["keeper"])
+    response = keeper.post_form(
+        "/parts/returns",
+        {
+            "code": "IGN-07",
+            "quantity": "1",
+            "technician_id": str(people["tech"].id),
+            "condition": "faulty",
+            "warranty_claim": "y",
+            "claim_reference": "WC-2026-001",
+        },
+        headers=EN,
+    )
+    assert response.status_code == 303
+    page = page_text(keeper.get("/parts/returns", headers=EN))
+    assert "IGN-07" in page and "Faulty" in page and "WC-2026-001" in page
+    bad = keeper.post_form(
+        "/parts/returns",
+        {"code": "IGN-07", "quantity": "0.5", "technician_id": str(people["tech"].id), "condition": "faulty"},
+        headers=EN,
+    )
+    assert bad.status_code == 422 and "whole units" in page_text(bad)
+
+
+def test_loans_become_overdue_and_are_returned(app, db_session, people, setup):
+    from datetime import date, timedelta
+
+    from intranet.parts.models import Loan
+
+    keeper = as_user(app, people["keeper"])
+    due = (date.today() + timedelta(days=2)).isoformat()
+    response = keeper.post_form(
+        "/parts/loans", {"item": "压力表", "quantity": "1", "borrower_id": str(people["tech"].id), "due_on": due}
+    )
+    assert response.status_code == 303
+    loan = db_session.query(Loan).one()
+    assert not loan.is_overdue(date.today()) and loan.is_overdue(date.today() + timedelta(days=3))
+    past = keeper.post_form(
+        "/parts/loans",
+        {"item": "压力表", "quantity": "1", "borrower_id": str(people["tech"].id), "due_on": "2020-01-01"},
+    )
+    assert past.status_code == 422
+    assert keeper.post_form(f"/parts/loans/{loan.id}/return", {}).status_code == 303
+    assert keeper.post_form(f"/parts/loans/{loan.id}/return", {}).status_code == 409
+
+
+def test_stock_take_differences_become_adjustments_after_approval(app, db_session, people, setup):
+    keeper = as_user(app, people["keeper"])
+    warehouse = setup["warehouse"]
+    response = keeper.post_form(f"/parts/stores/{warehouse.id}/stock-take", {})
+    take_url = response.headers["Location"]
+    from intranet.parts.models import StockTake
+
+    take = db_session.query(StockTake).one()
+    counts = {f"count-{line.id}": {"IGN-07": "4", "SEAL-22": "12"}[line.part.code] for line in take.lines}
+    assert keeper.post_form(take_url, {**counts, "action": "submit"}).status_code == 303
+    assert keeper.post_form(f"{take_url}/approve", {}).status_code == 403  # storekeepers do not approve
+    manager = as_user(app, people["manager"])
+    assert manager.post_form(f"{take_url}/approve", {}).status_code == 303
+    db_session.commit()
+    assert (
+        ledger.balance(warehouse.id, setup["ignitor"].id) == 4 == ledger.ledger_sum(warehouse.id, setup["ignitor"].id)
+    )
+    assert ledger.balance(warehouse.id, setup["seal"].id) == 12
+    assert db_session.query(StockMove).filter_by(kind="adjustment", stock_take_id=take.id).count() == 2
+
+
+def test_low_stock_list_highlights_parts_under_their_minimum(app, db_session, people, setup, make_part):
+    make_part(code="FLT-3", name="滤网", min_stock=Decimal(20))
+    page = as_user(app, people["manager"]).get("/parts/low-stock", headers=EN)
+    assert 'class="low-stock"' in page.get_data(as_text=True) and "FLT-3" in page_text(page)
+    assert "IGN-07" not in page_text(page)
+
+
+def test_catalogue_live_search_by_code_or_name(app, db_session, people, setup):
+    client = as_user(app, people["tech"])
+    fragment = client.htmx_get("/parts?q=点火", "part-results")
+    text = fragment.get_data(as_text=True)
+    assert "IGN-07" in text and "SEAL-22" not in text and "<html" not in text
+    assert "SEAL-22" in client.htmx_get("/parts?q=seal", "part-results").get_data(as_text=True)
+    assert "<html" in client.get("/parts?q=seal").get_data(as_text=True)
+
+
+def test_the_request_form_is_kept_offline_for_technicians(app, db_session, people, setup):
+    from intranet.offline.pages import pages_for
+
+    with app.test_request_context():
+        assert "/parts/requests/new" in pages_for(people["tech"])
+        assert "/parts/requests/new" not in pages_for(people["keeper"])
