@@ -34,6 +34,8 @@ USERS = [
     ("manager.hd", "赵敏", "manager", "BJ-HD", None),
     ("tech.hd", "陈磊", "technician", "BJ-HD", None),
     ("reception.pd", "周婷", "receptionist", "SH-PD", "en"),
+    ("store", "孙红梅", "storekeeper", "BJ-FT", None),
+    ("store.hd", "钱志强", "storekeeper", "BJ-HD", None),
 ]
 
 DEMO_LOGINS = {
@@ -345,4 +347,7 @@ def seed() -> dict[str, int]:
                 added["equipment"] += new
     db.session.flush()
     _seed_jobs(added)
+    from intranet.parts.demo import seed_parts
+
+    seed_parts(added)
     return added

@@ -65,7 +65,12 @@ class PartLineForm(Form):
     class Meta:
         csrf = False
 
-    part_code = StringField(_l("Part code"), validators=[Optional(), Length(max=40)], filters=[strip_filter])
+    part_code = StringField(
+        _l("Part code"),
+        validators=[Optional(), Length(max=40)],
+        filters=[strip_filter],
+        render_kw={"list": "van-parts", "autocomplete": "off"},  # the codes in the technician's van
+    )
     description = StringField(_l("Description"), validators=[Optional(), Length(max=120)], filters=[strip_filter])
     quantity = IntegerField(
         _l("Quantity"),

@@ -253,7 +253,14 @@ def report(job_id: int):
             if not created:
                 response.headers["Idempotent-Replayed"] = "true"
             return response
-    return render("jobs/report_form.html", status=_status(form), form=form, job=job)
+    return render("jobs/report_form.html", status=_status(form), form=form, job=job, van_stock=_van_stock())
+
+
+def _van_stock():
+    from intranet.parts import service as parts
+
+    van = parts.van_of(current_user)
+    return parts.stock_of(van) if van else []
 
 
 @blueprint.route("/jobs/<int:job_id>/report/print")
