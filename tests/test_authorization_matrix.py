@@ -106,6 +106,7 @@ EXPECTED = {
     ("parts.low_stock", "GET"): only(STOCK, 200),
     ("parts.store", "GET"): only(STOCK, 200),
     ("parts.receive", "POST"): only(KEEPERS, 422),
+    ("parts.move", "POST"): only(KEEPERS, 422),
     ("parts.requests", "GET"): staff(200),
     ("parts.new_request", "GET"): only(REQUESTERS, 200),
     ("parts.new_request", "POST"): only(REQUESTERS, 422),

@@ -26,6 +26,7 @@ WRONG_TYPES = {
     "condition": "crushed",
     "technician_id": "abc",
     "borrower_id": "abc",
+    "to_store_id": "abc",
     "whole_units": "maybe",
 }
 # Routes whose form is not on a GET page of their own: their fields are listed here.
@@ -39,6 +40,7 @@ POST_ONLY_FIELDS = {
     "jobs.record_callback": ["outcome", "note"],
     "jobs.resolve": ["note"],
     "parts.receive": ["code", "quantity", "note"],
+    "parts.move": ["kind", "code", "quantity", "to_store_id", "note"],
     "parts.approve": ["approved-1"],
     "parts.reject": ["reason"],
     "parts.issue": [],

@@ -53,6 +53,29 @@ class ReceiptForm(Form):
     note = StringField(_l("Delivery note"), validators=[Length(max=200)], filters=[strip_filter])
 
 
+class MoveForm(Form):
+    kind = RadioField(
+        _l("Move"),
+        choices=choices(
+            [
+                ("transfer", _l("Transfer to another store")),
+                ("return", _l("Return to the warehouse")),
+                ("scrap", _l("Scrap")),
+            ]
+        ),
+        validators=[InputRequired()],
+        default="transfer",
+    )
+    code = StringField(_l("Part code"), validators=[DataRequired(), Length(max=40)], filters=[strip_filter])
+    quantity = QuantityField(_l("Quantity"), validators=[DataRequired(), Length(max=20)])
+    to_store_id = OptionalIntSelectField(_l("To"))
+    note = StringField(_l("Note"), validators=[Length(max=200)], filters=[strip_filter])
+
+    def __init__(self, *args, stores=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to_store_id.choices = choices([(None, "—")] + [(s.id, s.name) for s in stores])
+
+
 class RequestLineForm(Form):
     class Meta:
         csrf = False

@@ -149,7 +149,7 @@ def post_move(
             request_id=request_id,
             job_id=job_id,
             stock_take_id=stock_take_id,
-            note=note[:200],
+            note=(note or "")[:200],
         )
         db.session.add(move)
         db.session.flush()

@@ -205,6 +205,22 @@ def receive(actor, store: Store, code: str, quantity, note: str = "") -> StockMo
     return ledger.post_move(actor, MoveKind.RECEIPT, part_code_to_part(code), quantity, to_store=store, note=note)
 
 
+def move_stock(actor, store: Store, kind: str, code: str, quantity, to_store_id: int | None = None, note=""):
+    """A storekeeper's move out of `store`: to another store of the branch, back from a van, or scrapped."""
+    ensure(actor, "parts.keep", store)
+    part = part_code_to_part(code)
+    if kind == MoveKind.SCRAP:
+        return ledger.post_move(actor, MoveKind.SCRAP, part, quantity, from_store=store, note=note)
+    if kind not in (MoveKind.TRANSFER, MoveKind.RETURN):
+        raise Invalid(_("Choose transfer, return or scrap."))
+    target = db.session.get(Store, to_store_id) if to_store_id else None
+    if target is None or not target.active or (actor.role != Role.ADMIN and target.branch_id != actor.branch_id):
+        raise Invalid(_("Choose a store of your branch to move the parts to."))
+    if kind == MoveKind.RETURN and (store.kind != StoreKind.VAN or target.kind != StoreKind.WAREHOUSE):
+        raise Invalid(_("A return goes from a van back to a warehouse."))
+    return ledger.post_move(actor, kind, part, quantity, from_store=store, to_store=target, note=note or "")
+
+
 # Requests
 
 

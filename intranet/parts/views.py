@@ -17,7 +17,16 @@ from intranet.listing import paginate_request, search_text
 from intranet.offline.idempotency import idempotent, remember_result
 from intranet.offline.pages import offline_pages
 from intranet.parts import blueprint, importing, service
-from intranet.parts.forms import ImportForm, LoanForm, PartForm, ReceiptForm, RejectForm, RequestForm, ReturnForm
+from intranet.parts.forms import (
+    ImportForm,
+    LoanForm,
+    MoveForm,
+    PartForm,
+    ReceiptForm,
+    RejectForm,
+    RequestForm,
+    ReturnForm,
+)
 from intranet.parts.models import RequestStatus, StockTakeStatus
 from intranet.parts.quantities import parse_quantity
 from intranet.rendering import render
@@ -167,8 +176,34 @@ def store(store_id: int):
         stock=service.stock_of(store),
         moves=service.recent_moves(store=store),
         receipt_form=ReceiptForm() if can(current_user, "parts.keep", store) and store.kind == "warehouse" else None,
+        move_form=MoveForm(stores=_other_stores(store)) if can(current_user, "parts.keep", store) else None,
         may_count=can(current_user, "parts.keep", store),
     )
+
+
+def _other_stores(store):
+    return [s for s in service.stores_for(current_user) if s.id != store.id and s.branch_id == store.branch_id]
+
+
+@blueprint.route("/parts/stores/<int:store_id>/move", methods=["POST"])
+@requires("parts.keep")
+def move(store_id: int):
+    store = service.get_store(current_user, store_id, "parts.keep")
+    form = MoveForm(stores=_other_stores(store))
+    if not form.validate_on_submit() or form.quantity.number is None:
+        raise Invalid(_("Give the kind of move, the part code and the quantity."))
+    moved = service.move_stock(
+        current_user,
+        store,
+        form.kind.data,
+        form.code.data,
+        form.quantity.number,
+        form.to_store_id.data,
+        form.note.data or "",
+    )
+    db.session.commit()
+    flash(_("Moved %(n)s × %(code)s.", n=service.ledger.fmt(moved.quantity), code=moved.part.code), "success")
+    return _back("parts.store", store_id=store.id)
 
 
 @blueprint.route("/parts/stores/<int:store_id>/receipt", methods=["POST"])

@@ -283,3 +283,23 @@ def test_the_request_form_is_kept_offline_for_technicians(app, db_session, peopl
     with app.test_request_context():
         assert "/parts/requests/new" in pages_for(people["tech"])
         assert "/parts/requests/new" not in pages_for(people["keeper"])
+
+
+def test_a_van_returns_parts_to_the_warehouse_and_a_broken_one_is_scrapped(app, db_session, people, setup):
+    warehouse, van, ignitor = setup["warehouse"], setup["van"], setup["ignitor"]
+    keeper = as_user(app, people["keeper"])
+    move = {"kind": "transfer", "code": "IGN-07", "quantity": "3", "to_store_id": str(van.id)}
+    assert keeper.post_form(f"/parts/stores/{warehouse.id}/move", move).status_code == 303
+    back = {"kind": "return", "code": "IGN-07", "quantity": "1", "to_store_id": str(warehouse.id)}
+    assert keeper.post_form(f"/parts/stores/{van.id}/move", back).status_code == 303
+    wrong_way = keeper.post_form(f"/parts/stores/{warehouse.id}/move", {**back, "to_store_id": str(van.id)}, headers=EN)
+    assert wrong_way.status_code == 422 and "from a van back to a warehouse" in page_text(wrong_way)
+    scrap = {"kind": "scrap", "code": "IGN-07", "quantity": "1"}
+    assert keeper.post_form(f"/parts/stores/{van.id}/move", scrap).status_code == 303
+    too_many = keeper.post_form(f"/parts/stores/{van.id}/move", {**scrap, "quantity": "5"}, headers=EN)
+    assert too_many.status_code == 422 and "Not enough IGN-07" in page_text(too_many)
+    db_session.commit()
+    assert ledger.balance(warehouse.id, ignitor.id) == 3 == ledger.ledger_sum(warehouse.id, ignitor.id)
+    assert ledger.balance(van.id, ignitor.id) == 1 == ledger.ledger_sum(van.id, ignitor.id)
+    page = page_text(keeper.get(f"/parts/stores/{van.id}", headers=EN))
+    assert "Return" in page and "Scrap" in page
