@@ -111,6 +111,7 @@ EXPECTED = {
     ("parts.new_request", "GET"): only(REQUESTERS, 200),
     ("parts.new_request", "POST"): only(REQUESTERS, 422),
     ("parts.show_request", "GET"): staff(200),
+    ("parts.submit_request", "POST"): only(TECHNICIAN, 409),  # already sent; a manager is not its author
     ("parts.approve", "POST"): only(MANAGERS, 422),
     ("parts.reject", "POST"): only(MANAGERS, 422),
     ("parts.issue", "POST"): only(KEEPERS, 409),

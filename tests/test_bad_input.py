@@ -44,6 +44,7 @@ POST_ONLY_FIELDS = {
     "parts.approve": ["approved-1"],
     "parts.reject": ["reason"],
     "parts.issue": [],
+    "parts.submit_request": [],
     "parts.return_loan": [],
     "parts.start_stock_take": [],
     "parts.count": ["action", "count-1"],

@@ -100,6 +100,7 @@ class RequestForm(Form):
     job_id = OptionalIntSelectField(_l("For the job"))
     lines = FieldList(FormField(RequestLineForm), min_entries=3, max_entries=30)
     note = TextAreaField(_l("Note for the manager"), validators=[Length(max=1000)], filters=[strip_filter])
+    draft = BooleanField(_l("Keep it as a draft: I will send it later"))
 
     def __init__(self, *args, jobs=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -236,6 +236,7 @@ class RequestData:
     job_id: int | None = None
     note: str = ""
     lines: list[RequestLineData] = field(default_factory=list)
+    draft: bool = False  # kept by the requester until sent for approval
 
 
 def _existing_request(client_id: str) -> PartRequest | None:
@@ -268,7 +269,7 @@ def create_request(actor, data: RequestData) -> tuple[PartRequest, bool]:
         branch_id=actor.branch_id,
         requested_by_id=actor.id,
         job_id=job.id if job else None,
-        status=RequestStatus.SUBMITTED,
+        status=RequestStatus.DRAFT if data.draft else RequestStatus.SUBMITTED,
         note=data.note.strip(),
     )
     seen = set()
@@ -288,6 +289,18 @@ def create_request(actor, data: RequestData) -> tuple[PartRequest, bool]:
             raise
         return existing, False
     return request, True
+
+
+def submit_request(actor, request: PartRequest) -> PartRequest:
+    """A draft goes to the managers; only its author sends it."""
+    ensure(actor, "parts.request")
+    if request.requested_by_id != actor.id:
+        raise NotAllowed(_("Only the person who wrote a draft can send it."))
+    if request.status != RequestStatus.DRAFT:
+        raise Conflict(_("This request was already sent."))
+    request.status = RequestStatus.SUBMITTED
+    db.session.flush()
+    return request
 
 
 def get_request(actor, request_id: int, permission: str = "parts.requests") -> PartRequest:

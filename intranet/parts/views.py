@@ -276,6 +276,7 @@ def new_request():
             client_id=form.client_id.data.lower(),
             job_id=form.job_id.data,
             note=form.note.data or "",
+            draft=form.draft.data,
             lines=[
                 service.RequestLineData(line.form.code.data, line.form.quantity.number)
                 for line in form.lines
@@ -290,7 +291,9 @@ def new_request():
         else:
             remember_result(url_for("parts.show_request", request_id=part_request.id))
             db.session.commit()
-            if created:
+            if created and part_request.status == RequestStatus.DRAFT:
+                flash(_("Draft %(ref)s kept: send it when it is complete.", ref=part_request.reference), "success")
+            elif created:
                 flash(_("Request %(ref)s sent for approval.", ref=part_request.reference), "success")
             response = _back("parts.show_request", request_id=part_request.id)
             if not created:
@@ -326,7 +329,18 @@ def show_request(request_id: int):
         may_issue=part_request.status in (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED)
         and can(current_user, "parts.issue", part_request),
         reject_form=RejectForm(),
+        may_send=part_request.status == RequestStatus.DRAFT and part_request.requested_by_id == current_user.id,
     )
+
+
+@blueprint.route("/parts/requests/<int:request_id>/submit", methods=["POST"])
+@requires("parts.request")
+def submit_request(request_id: int):
+    part_request = service.get_request(current_user, request_id)
+    service.submit_request(current_user, part_request)
+    db.session.commit()
+    flash(_("Request %(ref)s sent for approval.", ref=part_request.reference), "success")
+    return _back("parts.show_request", request_id=part_request.id)
 
 
 @blueprint.route("/parts/requests/<int:request_id>/approve", methods=["POST"])

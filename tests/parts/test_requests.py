@@ -303,3 +303,23 @@ def test_a_van_returns_parts_to_the_warehouse_and_a_broken_one_is_scrapped(app, 
     assert ledger.balance(van.id, ignitor.id) == 1 == ledger.ledger_sum(van.id, ignitor.id)
     page = page_text(keeper.get(f"/parts/stores/{van.id}", headers=EN))
     assert "Return" in page and "Scrap" in page
+
+
+def test_a_draft_waits_for_its_author_to_send_it(app, db_session, people, setup):
+    tech = as_user(app, people["tech"])
+    response = tech.post_form(
+        "/parts/requests/new",
+        {"client_id": str(uuid.uuid4()), "lines-0-code": "SEAL-22", "lines-0-quantity": "1", "draft": "y"},
+    )
+    assert response.status_code == 303
+    request = db_session.query(PartRequest).one()
+    assert request.status == "draft"
+    manager = as_user(app, people["manager"])
+    approve = {f"approved-{request.lines[0].id}": "1"}
+    assert manager.post_form(f"/parts/requests/{request.id}/approve", approve).status_code == 409
+    assert manager.post_form(f"/parts/requests/{request.id}/submit", {}).status_code == 403
+    assert tech.post_form(f"/parts/requests/{request.id}/submit", {}).status_code == 303
+    assert tech.post_form(f"/parts/requests/{request.id}/submit", {}).status_code == 409
+    assert manager.post_form(f"/parts/requests/{request.id}/approve", approve).status_code == 303
+    db_session.refresh(request)
+    assert request.status == "approved"
