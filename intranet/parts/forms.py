@@ -104,7 +104,7 @@ class RequestForm(Form):
 
     def __init__(self, *args, jobs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.job_id.choices = choices([(None, _l("— no job —"))] + [(job.id, job.label) for job in jobs])
+        self.job_id.choices = choices([(None, _l("— no job —")), *jobs])
 
 
 class RejectForm(Form):

@@ -222,15 +222,13 @@ def receive(store_id: int):
 # Requests
 
 
-def _open_jobs(user):
+def _open_jobs(user) -> list[tuple[int, str]]:
+    """(id, label) of the technician's open jobs, for the request form's job list."""
     if user.role != Role.TECHNICIAN:
         return []
     from intranet.jobs import service as jobs
 
-    jobs_list = jobs.todays_jobs(user, utcnow())
-    for job in jobs_list:
-        job.label = f"{job.reference} · {job.customer.name}"
-    return jobs_list
+    return [(job.id, f"{job.reference} · {job.customer.name}") for job in jobs.todays_jobs(user, utcnow())]
 
 
 @offline_pages

@@ -323,3 +323,9 @@ def test_a_draft_waits_for_its_author_to_send_it(app, db_session, people, setup)
     assert manager.post_form(f"/parts/requests/{request.id}/approve", approve).status_code == 303
     db_session.refresh(request)
     assert request.status == "approved"
+
+
+def test_the_admin_can_make_a_storekeeper(app, db_session, make_user):
+    admin = as_user(app, make_user(Role.ADMIN, login="root"))
+    page = admin.get("/admin/users/new", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'value="storekeeper"' in page and "库管员" in page
