@@ -1,8 +1,9 @@
 """Column types shared by every module."""
 
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 
@@ -29,3 +30,28 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class Scaled(TypeDecorator):
+    """A Decimal kept as an integer count of 10**-scale (3: thousandths of a unit, 2: cents).
+
+    SQLite has no exact decimal type; an integer column keeps `quantity >= :n` exact everywhere.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int):
+        super().__init__()
+        self.scale = scale
+        self.factor = 10**scale
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * self.factor).to_integral_value(ROUND_HALF_UP))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(value) / self.factor).quantize(Decimal(1).scaleb(-self.scale))

@@ -1,10 +1,13 @@
 """Forms: a new job, dispatch, the visit report, a manager's correction, a callback."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    DecimalField,
     FieldList,
     FormField,
     HiddenField,
@@ -72,10 +75,16 @@ class PartLineForm(Form):
         render_kw={"list": "van-parts", "autocomplete": "off"},  # the codes in the technician's van
     )
     description = StringField(_l("Description"), validators=[Optional(), Length(max=120)], filters=[strip_filter])
-    quantity = IntegerField(
+    # Decimal: a divisible part (oil, refrigerant) is used by the litre or kilo; the catalogue decides
+    # whether a fraction is allowed, so the service checks that against the part.
+    quantity = DecimalField(
         _l("Quantity"),
-        validators=[Optional(), NumberRange(min=1, max=9999, message=_l("A whole number from 1 to 9999."))],
-        render_kw={"inputmode": "numeric", "min": 1, "step": 1},
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(min=Decimal("0.001"), max=9999, message=_l("A number more than 0, up to 9999.")),
+        ],
+        render_kw={"inputmode": "decimal", "min": 0, "step": "any"},
     )
 
     def validate_quantity(self, field):

@@ -1,6 +1,7 @@
 """Jobs, their history, visit reports with parts lines, and callbacks."""
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from intranet.auth.models import User
 from intranet.branches.models import Branch
 from intranet.customers.models import Customer, Equipment, Site
-from intranet.db_types import UTCDateTime, utcnow
+from intranet.db_types import Scaled, UTCDateTime, utcnow
 from intranet.extensions import db
 
 
@@ -224,7 +225,8 @@ class PartUsed(db.Model):
     part_code: Mapped[str] = mapped_column(String(40))
     part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"))
     description: Mapped[str] = mapped_column(String(120), default="")
-    quantity: Mapped[int]
+    # Thousandths of the part's unit: a litre and a half of oil, or two whole seals.
+    quantity: Mapped[Decimal] = mapped_column(Scaled(3))
 
 
 class Callback(db.Model):

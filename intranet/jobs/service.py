@@ -5,6 +5,7 @@ Every change is written to the job's history (JobEvent) in the same transaction 
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -246,7 +247,7 @@ def start_job(actor, job: Job, now: datetime | None = None) -> Job:
 @dataclass
 class PartLine:
     part_code: str
-    quantity: int
+    quantity: Decimal
     description: str = ""
 
 
@@ -285,8 +286,8 @@ def _validate_report(data: ReportData, now: datetime) -> None:
     if len(data.parts) > MAX_PARTS:
         raise Invalid(_("At most %(n)d part lines.", n=MAX_PARTS))
     for line in data.parts:
-        if not line.part_code.strip() or line.quantity < 1:
-            raise Invalid(_("Each part line needs a code and a whole quantity of at least 1."))
+        if not line.part_code.strip() or line.quantity is None or line.quantity <= 0:
+            raise Invalid(_("Each part line needs a code and a quantity more than zero."))
 
 
 def _existing_report(client_id: str) -> VisitReport | None:
@@ -325,7 +326,7 @@ def submit_visit_report(
         attachments.check_image(upload.data, upload.filename)
     from intranet.parts import service as parts  # the parts package builds on jobs, not the other way
 
-    catalogue = {p.part_code: parts.part_code_to_part(p.part_code) for p in data.parts}
+    catalogue = parts.check_report_lines([(p.part_code, p.quantity) for p in data.parts])
 
     report = VisitReport(
         job_id=job.id,

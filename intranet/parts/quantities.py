@@ -1,35 +1,10 @@
-"""Decimal amounts stored as scaled integers: exact on SQLite and PostgreSQL alike, and cheap to compare."""
+"""Quantities: parsing what people type, showing them as people write them."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import BigInteger
-from sqlalchemy.types import TypeDecorator
+from intranet.db_types import Scaled
 
-
-class Scaled(TypeDecorator):
-    """A Decimal kept as an integer count of 10**-scale (3: thousandths of a unit, 2: cents).
-
-    SQLite has no exact decimal type; an integer column keeps `quantity >= :n` exact everywhere.
-    """
-
-    impl = BigInteger
-    cache_ok = True
-
-    def __init__(self, scale: int):
-        super().__init__()
-        self.scale = scale
-        self.factor = 10**scale
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int((Decimal(value) * self.factor).to_integral_value(ROUND_HALF_UP))
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return (Decimal(value) / self.factor).quantize(Decimal(1).scaleb(-self.scale))
-
+__all__ = ["MAX_QUANTITY", "QUANTITY_SCALE", "Scaled", "fmt", "parse_quantity"]
 
 QUANTITY_SCALE = 3
 MAX_QUANTITY = Decimal("999999")

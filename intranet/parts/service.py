@@ -403,6 +403,16 @@ def issue_request(actor, request: PartRequest) -> PartRequest:
 # Parts used on a job (called by the visit report)
 
 
+def check_report_lines(lines: list[tuple[str, Decimal]]) -> dict[str, Part]:
+    """Each report line's catalogue part, by the code as typed; unknown codes and bad quantities refused."""
+    catalogue = {}
+    for code, quantity in lines:
+        part = part_code_to_part(code)
+        ledger.check_quantity(part, quantity)
+        catalogue[code] = part
+    return catalogue
+
+
 def use_parts_on_job(actor, job, lines: list[tuple[str, Decimal]]) -> list[Part]:
     """Take the report's parts out of the technician's van; unknown codes or a short van refuse the report."""
     if not lines:

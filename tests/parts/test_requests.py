@@ -329,3 +329,17 @@ def test_the_admin_can_make_a_storekeeper(app, db_session, make_user):
     admin = as_user(app, make_user(Role.ADMIN, login="root"))
     page = admin.get("/admin/users/new", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert 'value="storekeeper"' in page and "库管员" in page
+
+
+def test_a_report_uses_a_fraction_of_a_divisible_part(app, db_session, people, setup, make_part, stock):
+    oil = make_part(code="OIL-46", name="液压油", unit="升", whole_units=False)
+    stock(setup["van"], oil, 5)
+    tech = as_user(app, people["tech"])
+    lines = {"parts-0-part_code": "OIL-46", "parts-0-quantity": "1.5", "parts-0-description": ""}
+    response = post_report(tech, setup["job"], report_form(**lines))
+    assert response.status_code == 303
+    db_session.commit()
+    assert ledger.balance(setup["van"].id, oil.id) == Decimal("3.5")
+    assert db_session.query(PartUsed).one().quantity == Decimal("1.5")
+    page = page_text(tech.get(f"/jobs/{setup['job'].id}", headers=EN))
+    assert "OIL-46 液压油 1.5" in page
