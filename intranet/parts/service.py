@@ -380,7 +380,10 @@ def issue_request(actor, request: PartRequest) -> PartRequest:
     warehouse = warehouse_of(request.branch_id)
     if warehouse is None:
         raise Invalid(_("The branch has no warehouse to issue from."))
-    van = van_of(request.requested_by) or make_van(request.requested_by)
+    requester = request.requested_by
+    van = van_of(requester) or (make_van(requester) if requester.role == Role.TECHNICIAN else None)
+    if van is None:
+        raise Invalid(_("%(name)s has no van to issue the parts to.", name=requester.name))
     for line in request.lines:
         if line.approved_quantity:
             ledger.post_move(
@@ -586,6 +589,10 @@ def record_counts(actor, take: StockTake, counts: dict[int, Decimal], submit: bo
     if submit:
         if any(line.counted is None for line in take.lines):
             raise Invalid(_("Count every line before you submit the sheet."))
+        # The books as they stand when the count is handed in: stock that moved while the sheet was
+        # open is not a difference, and moves after this point add to the adjustment, not hide it.
+        for line in take.lines:
+            line.expected = ledger.balance(take.store_id, line.part_id)
         take.status = StockTakeStatus.SUBMITTED
     db.session.flush()
     return take
