@@ -61,11 +61,12 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.attachments import blueprint as attachments
     from intranet.auth import blueprint as auth
     from intranet.customers import blueprint as customers
+    from intranet.inspections import blueprint as inspections
     from intranet.jobs import blueprint as jobs
     from intranet.main import blueprint as main
     from intranet.offline import blueprint as offline
 
-    for blueprint in (main, auth, admin, customers, jobs, attachments, offline):
+    for blueprint in (main, auth, admin, customers, jobs, inspections, attachments, offline):
         app.register_blueprint(blueprint)
 
 

@@ -13,6 +13,7 @@ SHELL_FILES = [
     "js/outbox.js",
     "js/offline.js",
     "js/visit-report.js",
+    "js/inspection.js",
     "icons/icon.svg",
 ]
 
