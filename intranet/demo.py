@@ -345,4 +345,11 @@ def seed() -> dict[str, int]:
                 added["equipment"] += new
     db.session.flush()
     _seed_jobs(added)
+    _seed_inspections(added)
     return added
+
+
+def _seed_inspections(added: dict) -> None:
+    from intranet.inspections.demo import seed_inspections
+
+    seed_inspections(added)

@@ -30,6 +30,19 @@ POST_ONLY_FIELDS = {
     "jobs.start": [],
     "jobs.record_callback": ["outcome", "note"],
     "jobs.resolve": ["note"],
+    "inspections.sign": ["confirm"],
+    "inspections.return_": ["comment"],
+    "inspections.complete_action": ["note"],
+    "inspections.verify_action": [],
+    "inspections.add_section": ["title", "max_points"],
+    "inspections.remove_section": ["confirm"],
+    "inspections.add_item": ["section_id", "text", "kind", "points", "min", "max", "guidance"],
+    "inspections.move_item": ["direction"],
+    "inspections.remove_item": ["confirm"],
+    "inspections.publish_template": ["confirm"],
+    "inspections.import_template": ["data"],
+    # The fill form of a submitted inspection redirects; these are its fields (item ids of any template).
+    "inspections.fill": ["client_id", "item-1-result", "item-1-count", "item-1-number", "item-1-note"],
     # The report form of a job already reported redirects; its fields are these.
     "jobs.report": [
         "client_id",

@@ -124,13 +124,9 @@ def _title(value: str, limit: int = 200) -> str:
 
 
 def add_section(actor, template, title: str, max_points: str) -> InspectionTemplate:
+    title, max_points = _title(title), _points(max_points, _("The section's maximum"))
     template, _sections, _items = editable(actor, template)
-    section = TemplateSection(
-        title=_title(title),
-        max_points=_points(max_points, _("The section's maximum")),
-        position=len(template.sections),
-    )
-    template.sections.append(section)
+    template.sections.append(TemplateSection(title=title, max_points=max_points, position=len(template.sections)))
     db.session.flush()
     return template
 
