@@ -305,7 +305,9 @@ def make_template(db_session):
 
     def make(family: str | None = None, sections=None, status: str = "active", version: int = 1):
         family = family or f"T{next(_sequence)}"
-        template = InspectionTemplate(family=family, code=family, title=f"检查表 {family}", version=version, status=status)
+        template = InspectionTemplate(
+            family=family, code=family, title=f"检查表 {family}", version=version, status=status
+        )
         for s_pos, (title, max_points, items) in enumerate(sections or default):
             section = TemplateSection(title=title, max_points=Decimal(max_points), position=s_pos)
             for i_pos, item in enumerate(items):

@@ -304,7 +304,7 @@ def parse_answer_fields(template: InspectionTemplate, form, files) -> dict[int, 
     for name in set(form.keys()) | set(files.keys()):
         if not name.startswith("item-"):
             continue
-        _, key, *rest = name.split("-", 2)
+        _prefix, key, *rest = name.split("-", 2)
         if not key.isdigit() or int(key) not in known or not rest:
             raise Invalid(
                 _("The answers name an item that is not in this checklist (version %(v)d).", v=template.version)
