@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -151,17 +152,26 @@ def fill(inspection_id: int):
     if request.method == "GET":
         if inspection.status not in service.OPEN_FOR_FILLING:
             return redirect(url_for("inspections.show", inspection_id=inspection.id))
+        return render("inspections/fill.html", client_id=str(uuid.uuid4()), fresh=True, **_detail_context(inspection))
+    client_id = (request.form.get("client_id") or "").lower()
+    try:
+        if not CLIENT_ID.match(client_id):
+            raise Invalid(_("The form's id is damaged; reload the page."))
+        answers = service.parse_answer_fields(inspection.template, request.form, request.files)
+        inspection, created = service.submit_inspection(current_user, inspection, client_id, answers)
+    except Invalid as error:
+        # The form again, as it was sent, with the message: nothing typed on the tablet is lost.
+        db.session.rollback()
+        context = _detail_context(inspection) | {"answers": _posted_answers(inspection.template)}
+        fresh = not CLIENT_ID.match(client_id)
         return render(
             "inspections/fill.html",
-            client_id=str(uuid.uuid4()),
-            errors=[],
-            **_detail_context(inspection),
+            status=422,
+            client_id=str(uuid.uuid4()) if fresh else client_id,
+            fresh=fresh,
+            errors=[error.message],
+            **context,
         )
-    client_id = (request.form.get("client_id") or "").lower()
-    if not CLIENT_ID.match(client_id):
-        raise Invalid(_("The form's id is damaged; reload the page."))
-    answers = service.parse_answer_fields(inspection.template, request.form, request.files)
-    inspection, created = service.submit_inspection(current_user, inspection, client_id, answers)
     remember_result(url_for("inspections.show", inspection_id=inspection.id))
     db.session.commit()
     if created:
@@ -178,6 +188,20 @@ def fill(inspection_id: int):
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def _posted_answers(template) -> dict[int, SimpleNamespace]:
+    form = request.form
+    return {
+        item.id: SimpleNamespace(
+            **{
+                part: form.get(f"item-{item.id}-{part}", "")[:2000]
+                for part in ("result", "count", "number", "text", "note")
+            },
+            photo_id=None,
+        )
+        for item in template.items
+    }
 
 
 def _points(value) -> str:

@@ -152,8 +152,8 @@
           return;
         }
       }
-      // Sent or queued in the outbox from here on: the local draft has done its job.
-      try { localStorage.removeItem(form.dataset.draftKey); } catch (e) { /* ignore */ }
+      // The draft stays until the server has the answers (see clearDrafts): a refused or queued
+      // submission must not cost the inspector what they typed.
     }, true);
   }
 
@@ -210,7 +210,15 @@
     });
   }
 
+  // The inspection page says when the server holds the answers: the tablet's draft can go.
+  function clearDrafts() {
+    document.querySelectorAll("[data-clear-draft]").forEach((el) => {
+      try { localStorage.removeItem(el.dataset.clearDraft); } catch (e) { /* ignore */ }
+    });
+  }
+
   function scan() {
+    clearDrafts();
     document.querySelectorAll("form[data-inspection-form]").forEach(setUpForm);
     document.querySelectorAll("form[data-sign-off-form]").forEach(setUpSignature);
   }

@@ -147,6 +147,9 @@ def test_a_number_out_of_range_is_refused(client, make_inspection, technician, v
     )
     assert response.status_code == 422
     assert "室温" in page_text(response)
+    # The form comes back as sent, with the same submission id, so nothing typed is lost.
+    html = response.get_data(as_text=True)
+    assert "data-inspection-form" in html and f'value="{value}"' in html and "data-fresh" not in html
     assert db.session.get(Inspection, inspection.id).status == "assigned"
 
 
