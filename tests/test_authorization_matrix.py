@@ -103,6 +103,7 @@ EXPECTED = {
     ("inspections.edit_template", "GET"): only(ADMIN, 200),
     ("inspections.add_section", "POST"): only(ADMIN, 422),
     ("inspections.remove_section", "POST"): only(ADMIN, 422),
+    ("inspections.move_section", "POST"): only(ADMIN, 422),
     ("inspections.add_item", "POST"): only(ADMIN, 422),
     ("inspections.move_item", "POST"): only(ADMIN, 422),
     ("inspections.remove_item", "POST"): only(ADMIN, 422),

@@ -38,6 +38,7 @@ POST_ONLY_FIELDS = {
     "inspections.remove_section": ["confirm"],
     "inspections.add_item": ["section_id", "text", "kind", "points", "min", "max", "guidance"],
     "inspections.move_item": ["direction"],
+    "inspections.move_section": ["direction"],
     "inspections.remove_item": ["confirm"],
     "inspections.publish_template": ["confirm"],
     "inspections.import_template": ["data"],

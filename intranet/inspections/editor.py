@@ -190,20 +190,39 @@ def remove_section(actor, template, section_id: int) -> InspectionTemplate:
     return template
 
 
-def move_item(actor, template, item_id: int, direction: str) -> InspectionTemplate:
-    if item_id not in {i.id for i in template.items}:
-        raise NotFound(_("No such item in this checklist."))
-    if direction not in ("up", "down"):
-        raise Invalid(_("Move an item up or down."))
-    template, _sections, items = editable(actor, template)
-    item = items[item_id]
-    rows = list(item.section.items)
-    index = rows.index(item)
+def _swap(rows: list, row, direction: str) -> None:
+    index = rows.index(row)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(rows):
         rows[index], rows[other] = rows[other], rows[index]
         _renumber(rows)
-        item.section.items.sort(key=lambda row: row.position)
+
+
+def _direction(direction: str) -> str:
+    if direction not in ("up", "down"):
+        raise Invalid(_("Move an item up or down."))
+    return direction
+
+
+def move_item(actor, template, item_id: int, direction: str) -> InspectionTemplate:
+    if item_id not in {i.id for i in template.items}:
+        raise NotFound(_("No such item in this checklist."))
+    _direction(direction)
+    template, _sections, items = editable(actor, template)
+    item = items[item_id]
+    _swap(list(item.section.items), item, direction)
+    item.section.items.sort(key=lambda row: row.position)
+    db.session.flush()
+    return template
+
+
+def move_section(actor, template, section_id: int, direction: str) -> InspectionTemplate:
+    if section_id not in {s.id for s in template.sections}:
+        raise NotFound(_("No such section in this checklist."))
+    _direction(direction)
+    template, sections, _items = editable(actor, template)
+    _swap(list(template.sections), sections[section_id], direction)
+    template.sections.sort(key=lambda row: row.position)
     db.session.flush()
     return template
 

@@ -1,7 +1,8 @@
-"""Routes of the admin's checklist editor (htmx: each change answers the editor fragment) and JSON import/export."""
+"""Routes of the admin's checklist editor (htmx: each change answers the editor fragment), import and export."""
 
 import json
 
+import yaml
 from flask import flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -82,6 +83,14 @@ def remove_section(template_id: int, section_id: int):
     return _editor_answer(template_id, editor.remove_section(current_user, template, section_id))
 
 
+@blueprint.route("/inspections/templates/<int:template_id>/sections/<int:section_id>/move", methods=["POST"])
+@requires("templates.manage")
+def move_section(template_id: int, section_id: int):
+    template = service.get_template(template_id)
+    direction = request.form.get("direction", "")
+    return _editor_answer(template_id, editor.move_section(current_user, template, section_id, direction))
+
+
 @blueprint.route("/inspections/templates/<int:template_id>/items", methods=["POST"])
 @requires("templates.manage")
 def add_item(template_id: int):
@@ -131,29 +140,44 @@ def _confirmed() -> None:
 @requires("templates.manage")
 def export(template_id: int):
     template = service.get_template(template_id)
-    body = json.dumps(export_template(template), ensure_ascii=False, indent=2)
+    data = export_template(template)
+    if request.args.get("format") == "yaml":
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        content_type, extension = "application/yaml; charset=utf-8", "yaml"
+    else:
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+        content_type, extension = "application/json; charset=utf-8", "json"
     response = make_response(body)
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{template.family}-v{template.version}.json"'
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{template.family}-v{template.version}.{extension}"'
+    )
     return response
+
+
+def _parse(raw: bytes):
+    """JSON, or YAML (a superset of it, safe_load: plain data only, no Python objects)."""
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise Invalid(_("This file is neither valid JSON nor valid YAML.")) from None
 
 
 @blueprint.route("/inspections/templates/import", methods=["POST"])
 @requires("templates.manage")
 def import_template():
     upload = request.files.get("file")
-    raw = (
-        upload.read(MAX_IMPORT_BYTES + 1)
-        if upload is not None and upload.filename
-        else request.form.get("data", "").encode()
-    )
+    if upload is not None and upload.filename:
+        raw = upload.read(MAX_IMPORT_BYTES + 1)
+    else:
+        raw = request.form.get("data", "").encode()
     if not raw.strip() or len(raw) > MAX_IMPORT_BYTES:
-        raise Invalid(_("Choose an exported checklist file (JSON, at most 1 MB)."))
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid(_("This file is not valid JSON.")) from None
-    template = editor.import_template(current_user, data)
+        raise Invalid(_("Choose an exported checklist file (JSON or YAML, at most 1 MB)."))
+    template = editor.import_template(current_user, _parse(raw))
     db.session.commit()
     flash(_("Imported “%(title)s” as version %(v)d (a draft).", title=template.title, v=template.version), "success")
     return redirect(url_for("inspections.edit_template", template_id=template.id), code=303)

@@ -363,6 +363,14 @@ def test_editor_over_htmx_and_json_round_trip(client, make_template, make_user):
     assert response.status_code == 200
     db.session.expire_all()
     assert [i.text for i in db.session.get(InspectionTemplate, template.id).sections[0].items][-2] == "新项"
+    response = client.post_form(
+        f"/inspections/templates/{template.id}/sections/{template.sections[1].id}/move",
+        {"direction": "up"},
+        headers={"HX-Request": "true", "HX-Target": "template-editor"},
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(InspectionTemplate, template.id).sections] == ["质量", "语言"]
     exported = client.get(f"/inspections/templates/{template.id}/export").get_json()
     exported["code"] = "COPY-1"
     response = client.post_form(
@@ -372,6 +380,14 @@ def test_editor_over_htmx_and_json_round_trip(client, make_template, make_user):
     copy = db.session.query(InspectionTemplate).filter_by(family="COPY-1").one()
     assert [i.text for i in copy.items] == [i.text for i in db.session.get(InspectionTemplate, template.id).items]
     assert client.post_form("/inspections/templates/import", {"data": "{not json"}).status_code == 422
+    as_yaml = client.get(f"/inspections/templates/{template.id}/export?format=yaml").get_data(as_text=True)
+    assert "sections:" in as_yaml and "新项" in as_yaml
+    response = client.post_form("/inspections/templates/import", {"data": as_yaml.replace("code: T", "code: Y")})
+    assert response.status_code == 303
+    assert (
+        client.post_form("/inspections/templates/import", {"data": "!!python/object:os.system {}"}).status_code == 422
+    )
+    assert client.post_form("/inspections/templates/import", {"data": "- a\n- b"}).status_code == 422
     assert client.post_form(f"/inspections/templates/{template.id}/publish", {"confirm": "yes"}).status_code == 303
 
 
