@@ -97,6 +97,7 @@ EXPECTED = {
     ("inspections.actions", "GET"): staff(200),
     ("inspections.complete_action", "POST"): only(MANAGERS, 422),
     ("inspections.verify_action", "POST"): only(MANAGERS, 409),
+    ("inspections.reassign_action", "POST"): only(MANAGERS, 422),
     ("inspections.ranking", "GET"): only(MANAGERS, 200),
     ("inspections.templates", "GET"): only(ADMIN, 200),
     ("inspections.templates", "POST"): only(ADMIN, 422),

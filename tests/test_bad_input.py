@@ -34,6 +34,7 @@ POST_ONLY_FIELDS = {
     "inspections.return_": ["comment"],
     "inspections.complete_action": ["note"],
     "inspections.verify_action": [],
+    "inspections.reassign_action": ["owner_id", "due_on"],
     "inspections.add_section": ["title", "max_points"],
     "inspections.remove_section": ["confirm"],
     "inspections.add_item": ["section_id", "text", "kind", "points", "min", "max", "guidance"],

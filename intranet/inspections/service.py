@@ -490,6 +490,20 @@ def list_actions_of(inspection: Inspection):
     )
 
 
+def reassign_action(actor, action: CorrectiveAction, owner_id: int, due_on: date) -> CorrectiveAction:
+    """A manager hands the action to someone of the branch, with a new due date."""
+    ensure(actor, "actions.verify", action)
+    if action.status != ActionStatus.OPEN:
+        raise Conflict(_("Only an open corrective action can be handed over."))
+    owner = db.session.get(User, owner_id)
+    if owner is None or owner.branch_id != action.branch_id or not owner.active:
+        raise Invalid(_("Choose someone of the branch."))
+    action.owner_id, action.due_on = owner.id, due_on
+    db.session.flush()
+    audit.record(actor, "corrective_action.reassigned", action, owner=owner.login, due_on=due_on.isoformat())
+    return action
+
+
 def complete_action(actor, action: CorrectiveAction, note: str, now: datetime | None = None) -> CorrectiveAction:
     ensure(actor, "actions.complete", action)
     if action.status != ActionStatus.OPEN:

@@ -1,7 +1,7 @@
 """Routes: lists, assigning, filling (offline-capable), review and sign-off, actions, ranking, print."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -254,7 +254,15 @@ def actions():
         branches=active_branches() if current_user.role == Role.ADMIN else [],
         today=utc_to_local(utcnow()).date(),
         may_verify=can(current_user, "actions.verify"),
+        people=_people_by_branch(page.items),
     )
+
+
+def _people_by_branch(actions) -> dict[int, list[User]]:
+    """Whom an open action can be handed to, per branch of the listed actions (managers only)."""
+    if not can(current_user, "actions.verify"):
+        return {}
+    return {branch_id: service.inspectors_of(branch_id) for branch_id in {a.branch_id for a in actions}}
 
 
 @blueprint.route("/inspections/actions/<int:action_id>/done", methods=["POST"])
@@ -264,6 +272,23 @@ def complete_action(action_id: int):
     service.complete_action(current_user, action, request.form.get("note", ""))
     db.session.commit()
     flash(_("Corrective action marked done."), "success")
+    return redirect(url_for("inspections.actions"), code=303)
+
+
+@blueprint.route("/inspections/actions/<int:action_id>/reassign", methods=["POST"])
+@requires("actions.verify")
+def reassign_action(action_id: int):
+    action = service.get_action(current_user, action_id, "actions.verify")
+    owner_id, due_on = request.form.get("owner_id", ""), request.form.get("due_on", "")
+    try:
+        due = date.fromisoformat(due_on)
+    except ValueError:
+        raise Invalid(_("Dates are written like 2026-11-23.")) from None
+    if not owner_id.isdigit():
+        raise Invalid(_("Choose someone of the branch."))
+    service.reassign_action(current_user, action, int(owner_id), due)
+    db.session.commit()
+    flash(_("Corrective action handed to %(name)s.", name=action.owner.name), "success")
     return redirect(url_for("inspections.actions"), code=303)
 
 

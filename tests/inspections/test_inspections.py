@@ -298,6 +298,12 @@ def test_corrective_action_done_then_verified_and_overdue_highlighted(client, ma
     page = client.get("/inspections/actions")
     assert 'class="overdue"' in page.get_data(as_text=True)
     assert client.post_form(f"/inspections/actions/{action.id}/verify").status_code == 409
+    handover = {"owner_id": technician.id, "due_on": "2030-01-31"}
+    assert client.post_form(f"/inspections/actions/{action.id}/reassign", handover).status_code == 303
+    assert db.session.get(CorrectiveAction, action.id).owner_id == technician.id
+    assert 'class="overdue"' not in client.get("/inspections/actions").get_data(as_text=True)
+    bad = {"owner_id": technician.id, "due_on": "31/01/2030"}
+    assert client.post_form(f"/inspections/actions/{action.id}/reassign", bad).status_code == 422
     assert client.post_form(f"/inspections/actions/{action.id}/done", {"note": "已培训"}).status_code == 303
     assert client.post_form(f"/inspections/actions/{action.id}/verify").status_code == 303
     assert db.session.get(CorrectiveAction, action.id).status == "verified"
