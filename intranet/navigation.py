@@ -46,7 +46,14 @@ NAV_ITEMS = [
         "inspections.index",
         _l("Inspections"),
         "inspections.view",
-        ("inspections.index", "inspections.show", "inspections.fill", "inspections.assign", "inspections.print"),
+        (
+            "inspections.index",
+            "inspections.show",
+            "inspections.fill",
+            "inspections.assign",
+            "inspections.print",
+            "inspections.ranking",
+        ),
         _l("Checklists to fill, review and sign off"),
     ),
     NavItem(
@@ -55,13 +62,6 @@ NAV_ITEMS = [
         "actions.view",
         ("inspections.actions", "_action"),
         _l("Problems found by inspections, until they are fixed"),
-    ),
-    NavItem(
-        "inspections.ranking",
-        _l("Branch ranking"),
-        "inspections.ranking",
-        ("inspections.ranking",),
-        _l("Average inspection scores per branch and period"),
     ),
     NavItem(
         "inspections.templates",

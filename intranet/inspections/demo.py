@@ -241,22 +241,25 @@ def seed_inspections(added: dict) -> None:
 
     templates = {t.family: t for t in service.active_templates()}
     now = utcnow().replace(minute=0, second=0, microsecond=0)
-    plan = [  # template, inspector, manager, due in days, violations found
+    plan = [  # template, inspector, manager, due in days, violations found, signed off?
         (
             "CU-SERVICE",
             "tech.hd",
             "manager.hd",
             -3,
             {"接待时缺少问候、应答或道别用语(每人次)": 3, "违反操作规程或出现差错(每人次)": 1},
+            True,
         ),
-        ("CU-SERVICE", "reception", "manager", -2, {"没有统一着装或没有佩戴胸卡(每人次)": 1}),
+        ("CU-SERVICE", "reception", "manager", -2, {"没有统一着装或没有佩戴胸卡(每人次)": 1}, True),
+        ("CU-SERVICE", "tech2", "manager", -1, {"拖延办理或故意让客户久等(每人次)": 2}, False),
     ]
-    for family, login, manager_login, days, counts in plan:
+    for family, login, manager_login, days, counts, sign in plan:
         inspector, manager = _user(login), _user(manager_login)
         data = service.AssignData(templates[family].id, inspector.branch_id, inspector.id, now + timedelta(days=days))
         inspection = service.assign(manager, data)
         service.submit_inspection(inspector, inspection, _demo_uuid(inspection.id), _filled(inspection, counts))
-        service.sign_off(manager, inspection, Upload(_signature_png(), "signature.png"), confirmed=True)
+        if sign:
+            service.sign_off(manager, inspection, Upload(_signature_png(), "signature.png"), confirmed=True)
         added["inspections"] += 1
 
     manager, tech = _user("manager"), _user("tech")

@@ -308,6 +308,7 @@ def test_corrective_action_done_then_verified_and_overdue_highlighted(client, ma
     assert client.post_form(f"/inspections/actions/{action.id}/verify").status_code == 303
     assert db.session.get(CorrectiveAction, action.id).status == "verified"
     fragment = client.htmx_get("/inspections/actions?status=verified", "action-results")
+    assert fragment.status_code == 200
     assert fragment.get_data(as_text=True).lstrip().startswith('<div id="action-results">')
 
 
@@ -338,6 +339,8 @@ def test_index_and_fragment(client, make_inspection, technician):
     page = client.get("/inspections")
     assert page.status_code == 200 and "To fill" in page_text(client.get("/inspections", headers=EN))
     fragment = client.htmx_get("/inspections?status=assigned", "inspection-results")
+    assert fragment.status_code == 200
+    assert client.get("/inspections?status=submitted").status_code == 200
     assert fragment.get_data(as_text=True).lstrip().startswith('<div id="inspection-results">')
     assert fragment.headers["Vary"] == "HX-Request" or "HX-Request" in fragment.headers["Vary"]
 
