@@ -116,6 +116,17 @@ def _points(value: str, what: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+def _bound(value: str, what: str) -> Decimal:
+    """A number item's limit: may be negative (a temperature), unlike points."""
+    try:
+        number = Decimal((value or "").strip())
+    except InvalidOperation:
+        raise Invalid(_("%(what)s must be a number.", what=what)) from None
+    if not number.is_finite() or abs(number) >= 10000:
+        raise Invalid(_("%(what)s must be a number.", what=what))
+    return number.quantize(Decimal("0.001"))
+
+
 def _title(value: str, limit: int = 200) -> str:
     value = (value or "").strip()
     if not value or len(value) > limit or any(ord(c) < 32 for c in value):
@@ -136,8 +147,8 @@ def add_item(actor, template, section_id: int, data: dict) -> InspectionTemplate
         raise Invalid(_("Choose the kind of item."))
     text = _title(data.get("text", ""), 300)
     points = _points(data.get("points") or "0", _("Points"))
-    low = _points(data["min"], _("The minimum")) if (data.get("min") or "").strip() else None
-    high = _points(data["max"], _("The maximum")) if (data.get("max") or "").strip() else None
+    low = _bound(data["min"], _("The minimum")) if (data.get("min") or "").strip() else None
+    high = _bound(data["max"], _("The maximum")) if (data.get("max") or "").strip() else None
     if low is not None and high is not None and low > high:
         raise Invalid(_("The minimum cannot be above the maximum."))
     guidance = (data.get("guidance") or "").strip()

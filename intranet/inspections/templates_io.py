@@ -59,7 +59,7 @@ def _text(data: dict, key: str, limit: int, required: bool = True) -> str:
     return value.strip()
 
 
-def _decimal(data: dict, key: str, optional: bool = False) -> Decimal | None:
+def _decimal(data: dict, key: str, optional: bool = False, signed: bool = False) -> Decimal | None:
     value = data.get(key)
     if value is None and optional:
         return None
@@ -67,8 +67,8 @@ def _decimal(data: dict, key: str, optional: bool = False) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         raise Invalid(_("The file's “%(key)s” must be a number.", key=key)) from None
-    if not number.is_finite() or abs(number) >= 10000:
-        raise Invalid(_("The file's “%(key)s” must be a number.", key=key))
+    if not number.is_finite() or (number < 0 and not signed) or abs(number) >= 10000:
+        raise Invalid(_("The file's “%(key)s” must be a number from 0 to 9999.", key=key))
     return number
 
 
@@ -79,8 +79,11 @@ def parse_template(data) -> dict:
     sections = data.get("sections")
     if not isinstance(sections, list) or not 0 < len(sections) <= MAX_SECTIONS:
         raise Invalid(_("A checklist needs between 1 and %(n)d sections.", n=MAX_SECTIONS))
+    code = _text(data, "code", 40).upper()
+    if not all(c.isalnum() or c in "-_" for c in code):
+        raise Invalid(_("The code is up to 40 letters, digits, - or _."))
     cleaned = {
-        "code": _text(data, "code", 40),
+        "code": code,
         "title": _text(data, "title", 200),
         "description": _text(data, "description", 2000, required=False),
         "sections": [],
@@ -100,8 +103,8 @@ def parse_template(data) -> dict:
                     "text": _text(item, "text", 300),
                     "guidance": _text(item, "guidance", 2000, required=False),
                     "points": _decimal(item, "points", optional=True) or Decimal(0),
-                    "min": _decimal(item, "min", optional=True),
-                    "max": _decimal(item, "max", optional=True),
+                    "min": _decimal(item, "min", optional=True, signed=True),
+                    "max": _decimal(item, "max", optional=True, signed=True),
                     "photo_required_on_fail": bool(item.get("photo_required_on_fail")),
                 }
             )

@@ -53,3 +53,30 @@ def test_audit_records_who_did_what_to_which_record(db_session, make_user, make_
     assert json.loads(event.detail) == {"note": "第一版", "version": 1}
     assert [e.id for e in audit.events_for(template)] == [event.id]
     assert db_session.query(AuditEvent).count() == 1
+
+
+def test_import_refuses_odd_files(make_user, db_session):
+    import pytest
+
+    from intranet.errors import Invalid
+    from intranet.inspections import editor
+    from intranet.inspections.templates_io import FORMAT
+
+    admin = make_user(Role.ADMIN)
+    good = {
+        "format": FORMAT,
+        "code": "ok-1",
+        "title": "t",
+        "sections": [{"title": "s", "max_points": "10", "items": [{"kind": "deduction", "text": "x", "points": "1"}]}],
+    }
+    assert editor.import_template(admin, good).family == "OK-1"
+    for broken in (
+        {**good, "format": "other"},
+        {**good, "code": "a b"},
+        {**good, "sections": []},
+        {**good, "sections": [{**good["sections"][0], "max_points": "-5"}]},
+        {**good, "sections": [{**good["sections"][0], "items": [{"kind": "alien", "text": "x"}]}]},
+        {**good, "sections": [{**good["sections"][0], "items": [{"kind": "number", "text": "x", "min": "abc"}]}]},
+    ):
+        with pytest.raises(Invalid):
+            editor.import_template(admin, broken)
