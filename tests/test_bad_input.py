@@ -44,7 +44,7 @@ POST_ONLY_FIELDS = {
     "inspections.publish_template": ["confirm"],
     "inspections.import_template": ["data"],
     # The fill form of a submitted inspection redirects; these are its fields (item ids of any template).
-    "inspections.fill": ["client_id", "item-1-result", "item-1-count", "item-1-number", "item-1-note"],
+    "inspections.fill": ["client_id", "intent", "item-1-result", "item-1-count", "item-1-number", "item-1-note"],
     # The report form of a job already reported redirects; its fields are these.
     "jobs.report": [
         "client_id",

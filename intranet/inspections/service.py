@@ -257,12 +257,16 @@ def _clean_text(value: str, what: str) -> str:
     return value
 
 
-def _checked(item: TemplateItem, given: AnswerInput) -> InspectionAnswer:
+def _checked(item: TemplateItem, given: AnswerInput, complete: bool = True) -> InspectionAnswer:
+    """One answer checked against its item; a draft (complete=False) may leave checks unanswered."""
     answer = InspectionAnswer(item_id=item.id, count=0, text="", note=_clean_text(given.note, item.text))
     if item.kind == "pass_fail":
-        if given.result not in (scoring.PASS, scoring.FAIL, scoring.NOT_APPLICABLE):
+        if not complete and not given.result:
+            answer.result = None
+        elif given.result not in (scoring.PASS, scoring.FAIL, scoring.NOT_APPLICABLE):
             raise Invalid(_("Answer every check: “%(item)s” has no answer.", item=item.text))
-        answer.result = given.result
+        else:
+            answer.result = given.result
     elif item.kind == "deduction":
         count = (given.count or "0").strip()
         if not count.isdigit() or int(count) > MAX_COUNT:
@@ -332,17 +336,37 @@ def submit_inspection(
         if existing.id != inspection.id:
             raise Conflict(_("This submission's id is already used by another inspection."))
         return existing, False
+    _store_answers(actor, inspection, given, complete=True)
+    result = score_of(inspection)
+    inspection.section_scores = json.dumps(
+        {
+            str(s.key): {"max": str(s.max_points), "deducted": str(s.deducted), "score": str(s.score)}
+            for s in result.sections
+        }
+    )
+    inspection.score_total, inspection.max_total = result.total, result.max_total
+    inspection.status = InspectionStatus.SUBMITTED
+    inspection.submitted_at = now
+    inspection.client_id = client_id
+    inspection.return_comment = inspection.return_comment or ""
+    _open_corrective_actions(inspection, {item.id: item for item in inspection.template.items}, now)
+    db.session.flush()
+    audit.record(actor, "inspection.submitted", inspection, score=str(result.total))
+    return inspection, True
+
+
+def _store_answers(actor, inspection: Inspection, given: dict[int, AnswerInput], complete: bool) -> None:
+    """Check every answer (and photo) first, then write them: a refused submission stores nothing."""
     ensure(actor, "inspections.fill", inspection)
     if inspection.status == InspectionStatus.SIGNED_OFF:
         raise Conflict(_("This inspection is signed off: it can no longer be changed."))
     if inspection.status not in OPEN_FOR_FILLING:
         raise Conflict(_("This inspection was already submitted; a manager must return it before it can change."))
     items = {item.id: item for item in inspection.template.items}
-    unknown = set(given) - set(items)
-    if unknown:
+    if set(given) - set(items):
         raise Invalid(_("The answers name an item that is not in this checklist."))
     previous = {a.item_id: a for a in inspection.answers}
-    checked = {item_id: _checked(item, given.get(item_id, AnswerInput())) for item_id, item in items.items()}
+    checked = {item_id: _checked(item, given.get(item_id, AnswerInput()), complete) for item_id, item in items.items()}
     for item_id, answer in checked.items():
         item = items[item_id]
         photo = given.get(item_id, AnswerInput()).photo
@@ -352,7 +376,7 @@ def submit_inspection(
             scoring.ItemRule(item.id, item.kind, Decimal(item.points)), scoring.Answer(answer.result, answer.count)
         )
         had_photo = previous.get(item_id) is not None and previous[item_id].photo_id is not None
-        if failed and item.photo_required_on_fail and photo is None and not had_photo:
+        if complete and failed and item.photo_required_on_fail and photo is None and not had_photo:
             raise Invalid(_("“%(item)s” failed: take a photo of it.", item=item.text))
 
     for item_id, answer in checked.items():
@@ -370,22 +394,13 @@ def submit_inspection(
     db.session.flush()
     db.session.refresh(inspection, ["answers"])
 
-    result = score_of(inspection)
-    inspection.section_scores = json.dumps(
-        {
-            str(s.key): {"max": str(s.max_points), "deducted": str(s.deducted), "score": str(s.score)}
-            for s in result.sections
-        }
-    )
-    inspection.score_total, inspection.max_total = result.total, result.max_total
-    inspection.status = InspectionStatus.SUBMITTED
-    inspection.submitted_at = now
-    inspection.client_id = client_id
-    inspection.return_comment = inspection.return_comment or ""
-    _open_corrective_actions(inspection, items, now)
+
+def save_draft(actor, inspection: Inspection, given: dict[int, AnswerInput]) -> Inspection:
+    """Keep unfinished answers on the server (another device can go on); no score, no actions yet."""
+    _store_answers(actor, inspection, given, complete=False)
+    inspection.status = InspectionStatus.DRAFT
     db.session.flush()
-    audit.record(actor, "inspection.submitted", inspection, score=str(result.total))
-    return inspection, True
+    return inspection
 
 
 def _open_corrective_actions(inspection: Inspection, items: dict[int, TemplateItem], now: datetime) -> None:

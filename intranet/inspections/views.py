@@ -158,7 +158,10 @@ def fill(inspection_id: int):
         if not CLIENT_ID.match(client_id):
             raise Invalid(_("The form's id is damaged; reload the page."))
         answers = service.parse_answer_fields(inspection.template, request.form, request.files)
-        inspection, created = service.submit_inspection(current_user, inspection, client_id, answers)
+        if request.form.get("intent") == "draft":
+            service.save_draft(current_user, inspection, answers)
+        else:
+            inspection, created = service.submit_inspection(current_user, inspection, client_id, answers)
     except Invalid as error:
         # The form again, as it was sent, with the message: nothing typed on the tablet is lost.
         db.session.rollback()
@@ -172,6 +175,12 @@ def fill(inspection_id: int):
             errors=[error.message],
             **context,
         )
+    if request.form.get("intent") == "draft":
+        # Back to the form, which opens with a new client_id: the final submission is another one.
+        remember_result(url_for("inspections.fill", inspection_id=inspection.id))
+        db.session.commit()
+        flash(_("Draft saved on the server: you can go on here or on another device."), "success")
+        return redirect(url_for("inspections.fill", inspection_id=inspection.id), code=303)
     remember_result(url_for("inspections.show", inspection_id=inspection.id))
     db.session.commit()
     if created:

@@ -135,7 +135,15 @@
   }
 
   function checkBeforeSending(form, show) {
+    const intent = form.querySelector("[data-intent]");
+    // A draft goes through the same form (and the outbox): only a hidden field tells them apart.
+    form.querySelector("[data-save-draft]").addEventListener("click", () => {
+      intent.value = "draft";
+      form.requestSubmit();
+    });
+    form.querySelector("button[type=submit]").addEventListener("click", () => { intent.value = ""; });
     form.addEventListener("submit", (event) => {
+      if (intent.value === "draft") return;
       const sections = Array.from(form.querySelectorAll("[data-section]"));
       for (const item of form.querySelectorAll("[data-item]")) {
         let problem = null;

@@ -85,6 +85,31 @@ def test_the_same_submission_twice_is_stored_once(client, make_inspection, techn
     assert db.session.query(CorrectiveAction).filter_by(inspection_id=inspection.id).count() == 1
 
 
+def test_a_draft_kept_on_the_server_then_submitted(client, make_inspection, technician):
+    inspection = make_inspection(inspector=technician)
+    client.login(technician)
+    items = items_by_text(inspection.template)
+    draft = {
+        "client_id": str(uuid.uuid4()),
+        "intent": "draft",
+        f"item-{items['操作差错'].id}-count": "2",
+        f"item-{items['提示客户当面点验'].id}-photo": (io.BytesIO(image_bytes()), "p.jpg"),
+    }
+    response = client.post_form(f"/inspections/{inspection.id}/fill", draft, content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/fill")
+    stored = db.session.get(Inspection, inspection.id)
+    assert (stored.status, stored.score_total, stored.client_id) == ("draft", None, None)
+    page = client.get(f"/inspections/{inspection.id}/fill").get_data(as_text=True)
+    assert 'value="2"' in page and "photo kept" in page_text(
+        client.get(f"/inspections/{inspection.id}/fill", headers=EN)
+    )
+    # The photo kept with the draft satisfies "photo required" when the check fails on submitting.
+    final = fill_form(inspection.template, 操作差错={"count": "2"}, 提示客户当面点验={"result": "fail"})
+    assert client.post_form(f"/inspections/{inspection.id}/fill", final).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Inspection, inspection.id).score_total == Decimal(15)  # 10 - 1 + 10 - 4
+
+
 # Acceptance 3: versions
 
 
