@@ -167,3 +167,48 @@ def test_assign_fill_offline_sync_act_sign_and_freeze(browser, tablet, live_serv
     assert inspection_state(live_app, inspection_id)[0] == "signed_off"
     office.close()
     assert console.errors == []
+
+
+def assign_directly(live_app, family, login, manager_login):
+    from datetime import UTC, datetime, timedelta
+
+    from intranet.auth.models import User
+    from intranet.extensions import db
+    from intranet.inspections import service
+
+    with live_app.app_context():
+        inspector = db.session.query(User).filter_by(login=login).one()
+        manager = db.session.query(User).filter_by(login=manager_login).one()
+        template = next(t for t in service.active_templates() if t.family == family)
+        inspection = service.assign(
+            manager,
+            service.AssignData(template.id, inspector.branch_id, inspector.id, datetime.now(UTC) + timedelta(days=1)),
+        )
+        db.session.commit()
+        return inspection.id
+
+
+def test_a_draft_saved_on_one_tablet_opens_on_another(browser, live_server, live_app):
+    inspection_id = assign_directly(live_app, "OFFICE-OPS", "reception.pd", "admin")
+    console = ConsoleWatch()
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 800, "height": 1280}, locale="en-US", base_url=live_server.url)
+        page = context.new_page()
+        console.attach(page)
+        sign_in(page, "reception.pd")
+        pages.append(page)
+    first, second = pages
+    first.goto(f"/inspections/{inspection_id}/fill")
+    first.locator("[data-section] input[value=fail]").first.check()
+    expect(first.locator("[data-score-total]")).to_have_text("18")
+    first.get_by_role("button", name="Save draft").click()
+    expect(first.locator(".flash-success")).to_contain_text("Draft saved")
+    assert inspection_state(live_app, inspection_id)[0] == "draft"
+
+    second.goto(f"/inspections/{inspection_id}/fill")
+    expect(second.locator("[data-section] input[value=fail]").first).to_be_checked()
+    expect(second.locator("[data-score-total]")).to_have_text("18")
+    for page in pages:
+        page.context.close()
+    assert console.errors == []
