@@ -115,9 +115,49 @@
     return true;
   }
 
+  // Photos of the draft live in IndexedDB (localStorage holds text only), keyed "<draft key>|<field>".
+  const PHOTO_DB = "inspection-draft-photos";
+
+  function photoStore(mode) {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(PHOTO_DB, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("photos");
+      request.onsuccess = () => resolve(request.result.transaction("photos", mode).objectStore("photos"));
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function keepPhoto(key, file) {
+    try {
+      const store = await photoStore("readwrite");
+      store.put({ blob: file, name: file.name, type: file.type }, key);
+    } catch (e) { /* no IndexedDB (private mode): the photo is still in the form */ }
+  }
+
+  async function keptPhoto(key) {
+    try {
+      const store = await photoStore("readonly");
+      return await new Promise((resolve) => {
+        const request = store.get(key);
+        request.onsuccess = () => resolve(request.result || null);
+        request.onerror = () => resolve(null);
+      });
+    } catch (e) {
+      return null;
+    }
+  }
+
+  async function forgetPhotos(prefix) {
+    try {
+      const store = await photoStore("readwrite");
+      store.delete(IDBKeyRange.bound(`${prefix}|`, `${prefix}|\uffff`));
+    } catch (e) { /* nothing kept */ }
+  }
+
   function setUpPhotos(form) {
-    form.querySelectorAll("[data-item-photo]").forEach((input) => {
+    form.querySelectorAll("[data-item-photo]").forEach(async (input) => {
       const label = input.closest("[data-item-extra]").querySelector("[data-photo-name]");
+      const key = `${form.dataset.draftKey}|${input.name}`;
       input.addEventListener("change", async () => {
         if (!input.files.length || input.dataset.busy) return;
         input.dataset.busy = "1";
@@ -126,11 +166,19 @@
           const file = await shrink(input.files[0]);
           setFiles(input, [file]);
           label.textContent = file.name;
+          await keepPhoto(key, file);
         } catch (e) {
           label.textContent = input.files[0]?.name || "";
         }
         delete input.dataset.busy;
       });
+      // A photo taken before a reload (or a crash) comes back into its field.
+      if (input.files.length) return;
+      const kept = await keptPhoto(key);
+      if (kept && !input.files.length) {
+        setFiles(input, [new File([kept.blob], kept.name, { type: kept.type })]);
+        label.textContent = kept.name;
+      }
     });
   }
 
@@ -222,6 +270,7 @@
   function clearDrafts() {
     document.querySelectorAll("[data-clear-draft]").forEach((el) => {
       try { localStorage.removeItem(el.dataset.clearDraft); } catch (e) { /* ignore */ }
+      forgetPhotos(el.dataset.clearDraft);
     });
   }
 

@@ -122,17 +122,19 @@ def test_assign_fill_offline_sync_act_sign_and_freeze(browser, tablet, live_serv
     failed.locator("input[value=fail]").check()
     failed.locator("input[name$='-note']").fill("工位上堆着上周的旧件")
     expect(page.locator("[data-score-total]")).to_have_text("18")  # the running preview
-
-    # A reload (still offline) loses nothing: the draft is kept on the tablet.
-    page.reload()
-    expect(page.locator("[data-item]", has_text=FAILED_ITEM).locator("input[value=fail]")).to_be_checked()
-    expect(page.locator("[data-score-total]")).to_have_text("18")
-
     photo = tmp_path / "mess.jpg"
     Image.new("RGB", (3000, 2000), (120, 90, 40)).save(photo, "JPEG")
-    failed = page.locator("[data-item]", has_text=FAILED_ITEM)
     failed.locator("[data-item-photo]").set_input_files(photo)
     expect(failed.locator("[data-photo-name]")).to_have_text("mess.jpg")
+
+    # A reload (still offline) loses nothing: answers, note and photo are kept on the tablet.
+    page.reload()
+    failed = page.locator("[data-item]", has_text=FAILED_ITEM)
+    expect(failed.locator("input[value=fail]")).to_be_checked()
+    expect(failed.locator("input[name$='-note']")).to_have_value("工位上堆着上周的旧件")
+    expect(page.locator("[data-score-total]")).to_have_text("18")
+    expect(failed.locator("[data-photo-name]")).to_have_text("mess.jpg")
+    assert failed.locator("[data-item-photo]").evaluate("input => input.files.length") == 1
     page.get_by_role("button", name="Submit the inspection").click()
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
     assert inspection_state(live_app, inspection_id)[0] == "assigned"
@@ -150,6 +152,10 @@ def test_assign_fill_offline_sync_act_sign_and_freeze(browser, tablet, live_serv
     # The manager reviews, signs and confirms.
     desk.goto(f"/inspections/{inspection_id}")
     expect(desk.locator(".total-score")).to_have_text("18 / 20")
+    # The tablet's draft (answers and photo) goes once the server holds the inspection.
+    page.goto(f"/inspections/{inspection_id}")
+    draft_key = f"'inspection-draft-' + document.getElementById('app').dataset.user + '-{inspection_id}'"
+    page.wait_for_function(f"() => !localStorage.getItem({draft_key})")
     draw_signature(desk)
     desk.get_by_label(re.compile("I reviewed the answers")).check()
     desk.get_by_role("button", name="Sign off", exact=True).click()
