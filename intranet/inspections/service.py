@@ -19,6 +19,7 @@ from intranet.auth.models import User
 from intranet.auth.permissions import can, ensure, object_rule
 from intranet.auth.roles import Role
 from intranet.branches.models import Branch
+from intranet.customers.models import Customer, Site
 from intranet.db_types import utcnow
 from intranet.errors import Conflict, Invalid, NotAllowed, NotFound
 from intranet.extensions import db
@@ -158,6 +159,17 @@ def inspectors_of(branch_id: int) -> list[User]:
     )
 
 
+MAX_SITE_CHOICES = 300
+
+
+def sites_for(actor) -> list[Site]:
+    """Sites an inspection can be about: those of the actor's branch (every branch's for an admin)."""
+    statement = select(Site).join(Customer, Customer.id == Site.customer_id).options(selectinload(Site.customer))
+    if actor.role != Role.ADMIN:
+        statement = statement.where(Customer.branch_id == actor.branch_id)
+    return list(db.session.scalars(statement.order_by(Customer.name, Site.name).limit(MAX_SITE_CHOICES)))
+
+
 # Scores
 
 
@@ -208,6 +220,10 @@ def _check_assignment(actor, data: AssignData) -> tuple[InspectionTemplate, User
         raise Invalid(_("Choose an inspector of the branch."))
     if not can(inspector, "inspections.fill"):
         raise Invalid(_("%(name)s cannot fill inspections.", name=inspector.name))
+    if data.site_id is not None:
+        site = db.session.get(Site, data.site_id)
+        if site is None or site.customer.branch_id != branch.id:
+            raise Invalid(_("Choose a site of the inspector's branch."))
     return template, inspector
 
 

@@ -78,7 +78,11 @@ def _inspectors_for(actor) -> list[User]:
 @blueprint.route("/inspections/assign", methods=["GET", "POST"])
 @requires("inspections.assign")
 def assign():
-    form = AssignForm(templates=service.active_templates(), inspectors=_inspectors_for(current_user))
+    form = AssignForm(
+        templates=service.active_templates(),
+        inspectors=_inspectors_for(current_user),
+        sites=service.sites_for(current_user),
+    )
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         inspector = db.session.get(User, form.inspector_id.data)
@@ -89,6 +93,7 @@ def assign():
             inspector_id=inspector.id,
             due_at=due,
             frequency=form.frequency.data or "",
+            site_id=form.site_id.data,
         )
         inspection = service.assign(current_user, data)
         db.session.commit()

@@ -295,6 +295,20 @@ def test_a_manager_assigns_a_recurring_inspection_and_generating_twice_makes_one
     assert db.session.query(Inspection).filter_by(schedule_id=schedule.id).count() == 2
 
 
+def test_an_inspection_of_one_site(client, make_template, make_site, make_branch, make_customer, technician, manager):
+    template, site = make_template(), make_site()
+    client.login(manager)
+    data = {"template_id": template.id, "inspector_id": technician.id, "due_on": "2026-12-01", "site_id": site.id}
+    response = client.post_form("/inspections/assign", data)
+    assert response.status_code == 303
+    inspection = db.session.query(Inspection).one()
+    assert inspection.site_id == site.id
+    assert site.name in page_text(client.get(f"/inspections/{inspection.id}"))
+    elsewhere = make_site(customer=make_customer(branch=make_branch()))
+    response = client.post_form("/inspections/assign", data | {"site_id": elsewhere.id})
+    assert response.status_code == 422
+
+
 def test_assigning_refuses_an_inspector_of_another_branch(client, make_template, make_user, make_branch, manager):
     other = make_user(Role.TECHNICIAN, branch=make_branch())
     client.login(manager)
