@@ -83,7 +83,7 @@ def run(backend: str, inspections: int, submits: int) -> None:
         with app.app_context():
             from intranet.auth.models import User
             from intranet.extensions import db
-            from intranet.inspections import service
+            from intranet.inspections import ranking, service
 
             template = next(t for t in service.active_templates() if t.family == "CU-SERVICE")
             bulk_signed_off(db, template, inspections)
@@ -109,12 +109,12 @@ def run(backend: str, inspections: int, submits: int) -> None:
 
             submit_samples = [submit_one() for _ in range(submits)]
             today = datetime.now(UTC).date()
-            month = service.parse_period(f"{today.year}-{today.month:02d}")
-            quarter = service.parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+            month = ranking.parse_period(f"{today.year}-{today.month:02d}")
+            quarter = ranking.parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
             admin = db.session.query(User).filter_by(login="admin").one()
-            month_samples = timed(lambda: service.branch_ranking(admin, "CU-SERVICE", month), 30)
-            quarter_samples = timed(lambda: service.branch_ranking(admin, "CU-SERVICE", quarter), 30)
-            rows = service.branch_ranking(admin, "CU-SERVICE", quarter).rows
+            month_samples = timed(lambda: ranking.branch_ranking(admin, "CU-SERVICE", month), 30)
+            quarter_samples = timed(lambda: ranking.branch_ranking(admin, "CU-SERVICE", quarter), 30)
+            rows = ranking.branch_ranking(admin, "CU-SERVICE", quarter).rows
         print(f"{backend}: {inspections} signed-off inspections, 31-item checklist")
         print(line(f"submit_inspection (x{submits})", submit_samples))
         print(line("branch ranking, one month (x30)", month_samples))

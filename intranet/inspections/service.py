@@ -5,12 +5,12 @@ from the answers and the template version the inspection was filled against.
 """
 
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intranet.attachments import service as attachments
@@ -25,7 +25,6 @@ from intranet.errors import Conflict, Invalid, NotAllowed, NotFound
 from intranet.extensions import db
 from intranet.inspections import scoring
 from intranet.inspections.models import (
-    ActionStatus,
     CorrectiveAction,
     Inspection,
     InspectionAnswer,
@@ -44,14 +43,14 @@ MAX_COUNT = 999
 MAX_TEXT = 2000
 
 
-def _same_branch(actor, obj) -> bool:
+def same_branch(actor, obj) -> bool:
     return actor.role == Role.ADMIN or obj.branch_id == actor.branch_id
 
 
 @object_rule("inspections.view")
 def _may_view(actor, inspection) -> bool:
     if actor.role in (Role.MANAGER, Role.ADMIN):
-        return _same_branch(actor, inspection)
+        return same_branch(actor, inspection)
     return inspection.inspector_id == actor.id
 
 
@@ -60,18 +59,8 @@ def _may_fill(actor, inspection) -> bool:
     return inspection.inspector_id == actor.id
 
 
-for _permission in ("inspections.assign", "inspections.sign", "actions.verify"):
-    object_rule(_permission)(_same_branch)
-
-
-@object_rule("actions.view")
-def _may_view_action(actor, action) -> bool:
-    return _same_branch(actor, action) or action.owner_id == actor.id
-
-
-@object_rule("actions.complete")
-def _may_complete(actor, action) -> bool:
-    return action.owner_id == actor.id or (actor.role in (Role.MANAGER, Role.ADMIN) and _same_branch(actor, action))
+for _permission in ("inspections.assign", "inspections.sign"):
+    object_rule(_permission)(same_branch)
 
 
 @attachments.access_rule(OWNER)
@@ -264,7 +253,7 @@ class AnswerInput:
     photo: Upload | None = None
 
 
-def _clean_text(value: str, what: str) -> str:
+def clean_text(value: str, what: str) -> str:
     value = (value or "").strip()
     if len(value) > MAX_TEXT:
         raise Invalid(_("%(what)s is longer than %(n)d characters.", what=what, n=MAX_TEXT))
@@ -275,7 +264,7 @@ def _clean_text(value: str, what: str) -> str:
 
 def _checked(item: TemplateItem, given: AnswerInput, complete: bool = True) -> InspectionAnswer:
     """One answer checked against its item; a draft (complete=False) may leave checks unanswered."""
-    answer = InspectionAnswer(item_id=item.id, count=0, text="", note=_clean_text(given.note, item.text))
+    answer = InspectionAnswer(item_id=item.id, count=0, text="", note=clean_text(given.note, item.text))
     if item.kind == "pass_fail":
         if not complete and not given.result:
             answer.result = None
@@ -309,7 +298,7 @@ def _checked(item: TemplateItem, given: AnswerInput, complete: bool = True) -> I
                 )
             answer.number = number
     elif item.kind == "text":
-        answer.text = _clean_text(given.text, item.text)
+        answer.text = clean_text(given.text, item.text)
     return answer
 
 
@@ -364,7 +353,6 @@ def submit_inspection(
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = now
     inspection.client_id = client_id
-    inspection.return_comment = inspection.return_comment or ""
     _open_corrective_actions(inspection, {item.id: item for item in inspection.template.items}, now)
     db.session.flush()
     audit.record(actor, "inspection.submitted", inspection, score=str(result.total))
@@ -474,7 +462,7 @@ def sign_off(actor, inspection: Inspection, signature: Upload | None, confirmed:
 
 def return_inspection(actor, inspection: Inspection, comment: str) -> Inspection:
     _ready_for_review(actor, inspection)
-    comment = _clean_text(comment, _("The comment"))
+    comment = clean_text(comment, _("The comment"))
     if not comment:
         raise Invalid(_("Say what must be corrected before returning it."))
     inspection.status = InspectionStatus.RETURNED
@@ -482,178 +470,3 @@ def return_inspection(actor, inspection: Inspection, comment: str) -> Inspection
     db.session.flush()
     audit.record(actor, "inspection.returned", inspection, comment=comment)
     return inspection
-
-
-# Corrective actions
-
-
-def get_action(actor, action_id: int, permission: str = "actions.view") -> CorrectiveAction:
-    action = db.session.get(CorrectiveAction, action_id)
-    if action is None:
-        raise NotFound(_("No such corrective action."))
-    ensure(actor, permission, action)
-    return action
-
-
-def list_actions(actor, branch_id: int | None, status: str | None = None):
-    ensure(actor, "actions.view")
-    statement = select(CorrectiveAction).options(
-        selectinload(CorrectiveAction.owner), selectinload(CorrectiveAction.inspection)
-    )
-    if actor.role == Role.ADMIN:
-        if branch_id:
-            statement = statement.where(CorrectiveAction.branch_id == branch_id)
-    elif actor.role == Role.MANAGER:
-        statement = statement.where(CorrectiveAction.branch_id == actor.branch_id)
-    else:
-        statement = statement.where(CorrectiveAction.owner_id == actor.id)
-    if status:
-        statement = statement.where(CorrectiveAction.status == status)
-    return statement.order_by(CorrectiveAction.status, CorrectiveAction.due_on, CorrectiveAction.id)
-
-
-def list_actions_of(inspection: Inspection):
-    return (
-        select(CorrectiveAction)
-        .where(CorrectiveAction.inspection_id == inspection.id)
-        .options(selectinload(CorrectiveAction.owner))
-        .order_by(CorrectiveAction.id)
-    )
-
-
-def reassign_action(actor, action: CorrectiveAction, owner_id: int, due_on: date) -> CorrectiveAction:
-    """A manager hands the action to someone of the branch, with a new due date."""
-    ensure(actor, "actions.verify", action)
-    if action.status != ActionStatus.OPEN:
-        raise Conflict(_("Only an open corrective action can be handed over."))
-    owner = db.session.get(User, owner_id)
-    if owner is None or owner.branch_id != action.branch_id or not owner.active:
-        raise Invalid(_("Choose someone of the branch."))
-    action.owner_id, action.due_on = owner.id, due_on
-    db.session.flush()
-    audit.record(actor, "corrective_action.reassigned", action, owner=owner.login, due_on=due_on.isoformat())
-    return action
-
-
-def complete_action(actor, action: CorrectiveAction, note: str, now: datetime | None = None) -> CorrectiveAction:
-    ensure(actor, "actions.complete", action)
-    if action.status != ActionStatus.OPEN:
-        raise Conflict(_("This corrective action is already done."))
-    note = _clean_text(note, _("The note"))
-    if not note:
-        raise Invalid(_("Say what was done."))
-    action.status, action.done_at, action.done_note = ActionStatus.DONE, now or utcnow(), note
-    db.session.flush()
-    audit.record(actor, "corrective_action.done", action, note=note)
-    return action
-
-
-def verify_action(actor, action: CorrectiveAction, now: datetime | None = None) -> CorrectiveAction:
-    ensure(actor, "actions.verify", action)
-    if action.status != ActionStatus.DONE:
-        raise Conflict(_("Only a corrective action marked done can be verified."))
-    action.status, action.verified_by_id, action.verified_at = ActionStatus.VERIFIED, actor.id, now or utcnow()
-    db.session.flush()
-    audit.record(actor, "corrective_action.verified", action)
-    return action
-
-
-# Ranking (门店服务排名)
-
-
-@dataclass
-class Period:
-    label: str
-    start: date
-    end: date  # exclusive
-
-
-def parse_period(text: str) -> Period:
-    """2026-11 (a month) or 2026-Q4 (a quarter)."""
-    text = (text or "").strip().upper()
-    try:
-        year, part = text.split("-")
-        year = int(year)
-        if part.startswith("Q"):
-            quarter = int(part[1:])
-            if not 1 <= quarter <= 4:
-                raise ValueError
-            start = date(year, 3 * quarter - 2, 1)
-            end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-        else:
-            month = int(part)
-            start = date(year, month, 1)
-            end = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
-    except ValueError:
-        raise Invalid(_("A period is a month like 2026-11 or a quarter like 2026-Q4.")) from None
-    return Period(text, start, end)
-
-
-@dataclass
-class RankingRow:
-    branch: Branch
-    average: Decimal
-    average_percent: Decimal
-    count: int
-    rank: int = 0
-
-
-@dataclass
-class Ranking:
-    period: Period
-    family: str
-    rows: list[RankingRow] = field(default_factory=list)
-
-
-def branch_ranking(actor, family: str, period: Period) -> Ranking:
-    """Average total of the signed-off inspections of one checklist family, per branch, best first."""
-    ensure(actor, "inspections.ranking")
-    from intranet.timezones import local_to_utc
-
-    start = local_to_utc(datetime.combine(period.start, datetime.min.time()))
-    end = local_to_utc(datetime.combine(period.end, datetime.min.time()))
-    # The columns hold hundredths of a point (models.ScaledDecimal): averages are computed on them.
-    rows = db.session.execute(
-        select(
-            Inspection.branch_id,
-            func.avg(cast(Inspection.score_total, Float)),
-            func.avg(cast(Inspection.score_total, Float) * 100 / cast(Inspection.max_total, Float)),
-            func.count(Inspection.id),
-        )
-        .join(InspectionTemplate, InspectionTemplate.id == Inspection.template_id)
-        .where(
-            InspectionTemplate.family == family,
-            Inspection.status == InspectionStatus.SIGNED_OFF,
-            Inspection.submitted_at >= start,
-            Inspection.submitted_at < end,
-            Inspection.max_total > 0,
-        )
-        .group_by(Inspection.branch_id)
-    ).all()
-    branches = {b.id: b for b in db.session.scalars(select(Branch).where(Branch.id.in_([r[0] for r in rows])))}
-    ranking = Ranking(period, family)
-    ranking.rows = sorted(
-        (
-            RankingRow(
-                branches[b],
-                (Decimal(str(avg)) / 100).quantize(Decimal("0.01")),
-                Decimal(str(pct)).quantize(Decimal("0.1")),
-                n,
-            )
-            for b, avg, pct, n in rows
-        ),
-        key=lambda row: (-row.average, row.branch.code),
-    )
-    for index, row in enumerate(ranking.rows, start=1):
-        row.rank = index
-    return ranking
-
-
-def families() -> list[tuple[str, str]]:
-    """(family, title of its newest version) of every checklist that was ever published."""
-    rows = db.session.execute(
-        select(InspectionTemplate.family, InspectionTemplate.title, InspectionTemplate.version)
-        .where(InspectionTemplate.status != TemplateStatus.DRAFT)
-        .order_by(InspectionTemplate.family, InspectionTemplate.version)
-    ).all()
-    return list({family: title for family, title, _v in rows}.items())

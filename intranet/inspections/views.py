@@ -18,9 +18,11 @@ from intranet.branches.service import active_branches
 from intranet.db_types import utcnow
 from intranet.errors import Invalid
 from intranet.extensions import db
+from intranet.inspections import actions as corrective
 from intranet.inspections import blueprint, service
 from intranet.inspections.forms import AssignForm
 from intranet.inspections.models import ActionStatus, InspectionStatus
+from intranet.inspections.ranking import branch_ranking, families, parse_period
 from intranet.inspections.templates_io import Upload
 from intranet.listing import paginate_request
 from intranet.offline.idempotency import CLIENT_ID, idempotent, remember_result
@@ -113,7 +115,7 @@ def _detail_context(inspection):
         "photos": {a.photo_id: a for a in inspection.answers if a.photo_id},
         "events": events_for(inspection),
         "audit_labels": AUDIT_LABELS,
-        "actions": list(db.session.scalars(service.list_actions_of(inspection))),
+        "actions": list(db.session.scalars(corrective.list_actions_of(inspection))),
         "may_review": can(current_user, "inspections.sign", inspection)
         and inspection.status == InspectionStatus.SUBMITTED
         and inspection.inspector_id != current_user.id,
@@ -257,7 +259,7 @@ def actions():
     status = request.args.get("status") or None
     if status is not None and status not in set(ActionStatus):
         raise Invalid(_("Unknown filter value for %(name)s.", name="status"))
-    page = paginate_request(service.list_actions(current_user, int(branch) if branch else None, status))
+    page = paginate_request(corrective.list_actions(current_user, int(branch) if branch else None, status))
     return render(
         "inspections/actions.html",
         fragments={"action-results": "inspections/_actions.html"},
@@ -282,8 +284,8 @@ def _people_by_branch(actions) -> dict[int, list[User]]:
 @blueprint.route("/inspections/actions/<int:action_id>/done", methods=["POST"])
 @requires("actions.complete")
 def complete_action(action_id: int):
-    action = service.get_action(current_user, action_id, "actions.complete")
-    service.complete_action(current_user, action, request.form.get("note", ""))
+    action = corrective.get_action(current_user, action_id, "actions.complete")
+    corrective.complete_action(current_user, action, request.form.get("note", ""))
     db.session.commit()
     flash(_("Corrective action marked done."), "success")
     return redirect(url_for("inspections.actions"), code=303)
@@ -292,7 +294,7 @@ def complete_action(action_id: int):
 @blueprint.route("/inspections/actions/<int:action_id>/reassign", methods=["POST"])
 @requires("actions.verify")
 def reassign_action(action_id: int):
-    action = service.get_action(current_user, action_id, "actions.verify")
+    action = corrective.get_action(current_user, action_id, "actions.verify")
     owner_id, due_on = request.form.get("owner_id", ""), request.form.get("due_on", "")
     try:
         due = date.fromisoformat(due_on)
@@ -300,7 +302,7 @@ def reassign_action(action_id: int):
         raise Invalid(_("Dates are written like 2026-11-23.")) from None
     if not owner_id.isdigit():
         raise Invalid(_("Choose someone of the branch."))
-    service.reassign_action(current_user, action, int(owner_id), due)
+    corrective.reassign_action(current_user, action, int(owner_id), due)
     db.session.commit()
     flash(_("Corrective action handed to %(name)s.", name=action.owner.name), "success")
     return redirect(url_for("inspections.actions"), code=303)
@@ -309,8 +311,8 @@ def reassign_action(action_id: int):
 @blueprint.route("/inspections/actions/<int:action_id>/verify", methods=["POST"])
 @requires("actions.verify")
 def verify_action(action_id: int):
-    action = service.get_action(current_user, action_id, "actions.verify")
-    service.verify_action(current_user, action)
+    action = corrective.get_action(current_user, action_id, "actions.verify")
+    corrective.verify_action(current_user, action)
     db.session.commit()
     flash(_("Corrective action verified."), "success")
     return redirect(url_for("inspections.actions"), code=303)
@@ -322,11 +324,11 @@ def verify_action(action_id: int):
 @blueprint.route("/inspections/ranking")
 @requires("inspections.ranking")
 def ranking():
-    families = service.families()
+    known = families()
     today = utc_to_local(utcnow()).date()
-    period = service.parse_period(request.args.get("period") or f"{today.year}-{today.month:02d}")
-    family = request.args.get("family") or (families[0][0] if families else "")
-    if families and family not in dict(families):
+    period = parse_period(request.args.get("period") or f"{today.year}-{today.month:02d}")
+    family = request.args.get("family") or (known[0][0] if known else "")
+    if known and family not in dict(known):
         raise Invalid(_("Unknown filter value for %(name)s.", name="family"))
-    result = service.branch_ranking(current_user, family, period) if family else None
-    return render("inspections/ranking.html", ranking=result, families=families, family=family, period=period)
+    result = branch_ranking(current_user, family, period) if family else None
+    return render("inspections/ranking.html", ranking=result, families=known, family=family, period=period)
