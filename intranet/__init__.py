@@ -61,12 +61,13 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.attachments import blueprint as attachments
     from intranet.auth import blueprint as auth
     from intranet.customers import blueprint as customers
+    from intranet.inspections import blueprint as inspections
     from intranet.jobs import blueprint as jobs
     from intranet.main import blueprint as main
     from intranet.offline import blueprint as offline
     from intranet.parts import blueprint as parts
 
-    for blueprint in (main, auth, admin, customers, jobs, attachments, offline, parts):
+    for blueprint in (main, auth, admin, customers, jobs, inspections, parts, attachments, offline):
         app.register_blueprint(blueprint)
 
 

@@ -350,4 +350,11 @@ def seed() -> dict[str, int]:
     from intranet.parts.demo import seed_parts
 
     seed_parts(added)
+    _seed_inspections(added)
     return added
+
+
+def _seed_inspections(added: dict) -> None:
+    from intranet.inspections.demo import seed_inspections
+
+    seed_inspections(added)

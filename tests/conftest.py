@@ -277,7 +277,83 @@ def make_report(db_session, make_job, make_user):
 
 
 @pytest.fixture
-def url_values(make_user, make_equipment, make_report, branch):
+def make_template(db_session):
+    """A published checklist; by default two sections of 10 points with one item of each scored kind."""
+    from decimal import Decimal
+
+    from intranet.inspections.models import InspectionTemplate, TemplateItem, TemplateSection
+
+    default = [
+        (
+            "语言",
+            "10",
+            [
+                {"kind": "deduction", "text": "未使用文明用语", "points": "0.5"},
+                {"kind": "pass_fail", "text": "提示客户当面点验", "points": "1", "photo_required_on_fail": True},
+            ],
+        ),
+        (
+            "质量",
+            "10",
+            [
+                {"kind": "deduction", "text": "操作差错", "points": "2"},
+                {"kind": "number", "text": "室温", "min_value": "10", "max_value": "30"},
+                {"kind": "text", "text": "其他"},
+            ],
+        ),
+    ]
+
+    def make(family: str | None = None, sections=None, status: str = "active", version: int = 1):
+        family = family or f"T{next(_sequence)}"
+        template = InspectionTemplate(
+            family=family, code=family, title=f"检查表 {family}", version=version, status=status
+        )
+        for s_pos, (title, max_points, items) in enumerate(sections or default):
+            section = TemplateSection(title=title, max_points=Decimal(max_points), position=s_pos)
+            for i_pos, item in enumerate(items):
+                values = {k: Decimal(v) if k in ("points", "min_value", "max_value") else v for k, v in item.items()}
+                section.items.append(TemplateItem(position=i_pos, **values))
+            template.sections.append(section)
+        db_session.add(template)
+        db_session.commit()
+        return template
+
+    return make
+
+
+@pytest.fixture
+def make_inspection(db_session, make_template, make_user):
+    """An inspection assigned by a manager; with answers=dict(item text -> AnswerInput) it is also submitted."""
+    from intranet.inspections import service
+    from intranet.inspections.models import Inspection
+
+    def make(template=None, inspector=None, assigned_by=None, answers=None, photo_for=()):
+        template = template or make_template()
+        inspector = inspector or make_user(Role.TECHNICIAN)
+        assigned_by = assigned_by or make_user(Role.MANAGER)
+        inspection = Inspection(
+            template_id=template.id,
+            branch_id=inspector.branch_id,
+            inspector_id=inspector.id,
+            assigned_by_id=assigned_by.id,
+            due_at=utcnow() + timedelta(days=1),
+        )
+        db_session.add(inspection)
+        db_session.commit()
+        if answers is not None:
+            by_text = {item.text: item for item in template.items}
+            given = {by_text[text].id: answer for text, answer in answers.items()}
+            for text in photo_for:
+                given[by_text[text].id].photo = service.Upload(image_bytes(), "photo.jpg")
+            service.submit_inspection(inspector, inspection, str(uuid.uuid4()), given)
+            db_session.commit()
+        return inspection
+
+    return make
+
+
+@pytest.fixture
+def url_values(make_user, make_equipment, make_report, make_inspection, branch):
     """A value for every URL argument of the app's routes, pointing at real records.
 
     The job is done, has a report with a photo, and belongs to the technician who takes part in the
@@ -291,6 +367,17 @@ def url_values(make_user, make_equipment, make_report, branch):
     report = make_report(technician=technician)
     photo = db.session.query(Attachment).filter_by(owner_id=report.id, kind="photo").one()
     parts = _parts_url_values(technician, make_user(Role.STOREKEEPER, login="url.keeper"), branch)
+    # A submitted inspection by the matrix's technician, with a failed item and its corrective action.
+    from intranet.inspections.models import CorrectiveAction
+    from intranet.inspections.service import AnswerInput
+
+    inspection = make_inspection(
+        inspector=technician,
+        assigned_by=make_user(Role.MANAGER, login="assigner.manager"),
+        answers={"未使用文明用语": AnswerInput(count="2"), "提示客户当面点验": AnswerInput(result="pass")},
+    )
+    action = db.session.query(CorrectiveAction).filter_by(inspection_id=inspection.id).one()
+    item = inspection.template.sections[0].items[0]
     return {
         **parts,
         "filename": "css/app.css",
@@ -301,6 +388,11 @@ def url_values(make_user, make_equipment, make_report, branch):
         "equipment_id": equipment.id,
         "job_id": report.job_id,
         "attachment_id": photo.id,
+        "inspection_id": inspection.id,
+        "template_id": inspection.template_id,
+        "section_id": item.section_id,
+        "item_id": item.id,
+        "action_id": action.id,
     }
 
 

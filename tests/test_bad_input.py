@@ -49,6 +49,21 @@ POST_ONLY_FIELDS = {
     "parts.start_stock_take": [],
     "parts.count": ["action", "count-1"],
     "parts.approve_stock_take": [],
+    "inspections.sign": ["confirm"],
+    "inspections.return_": ["comment"],
+    "inspections.complete_action": ["note"],
+    "inspections.verify_action": [],
+    "inspections.reassign_action": ["owner_id", "due_on"],
+    "inspections.add_section": ["title", "max_points"],
+    "inspections.remove_section": ["confirm"],
+    "inspections.add_item": ["section_id", "text", "kind", "points", "min", "max", "guidance"],
+    "inspections.move_item": ["direction"],
+    "inspections.move_section": ["direction"],
+    "inspections.remove_item": ["confirm"],
+    "inspections.publish_template": ["confirm"],
+    "inspections.import_template": ["data"],
+    # The fill form of a submitted inspection redirects; these are its fields (item ids of any template).
+    "inspections.fill": ["client_id", "intent", "item-1-result", "item-1-count", "item-1-number", "item-1-note"],
     # The report form of a job already reported redirects; its fields are these.
     "jobs.report": [
         "client_id",

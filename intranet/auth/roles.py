@@ -54,4 +54,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "parts.issue": frozenset({Role.STOREKEEPER, Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "branches.manage": frozenset({Role.ADMIN}),
+    "inspections.view": STAFF,
+    "inspections.fill": frozenset({Role.TECHNICIAN, Role.RECEPTIONIST, Role.MANAGER}),
+    "inspections.assign": frozenset({Role.MANAGER, Role.ADMIN}),
+    "inspections.sign": frozenset({Role.MANAGER, Role.ADMIN}),
+    "inspections.ranking": frozenset({Role.MANAGER, Role.ADMIN}),
+    "actions.view": STAFF,
+    "actions.complete": STAFF,
+    "actions.verify": frozenset({Role.MANAGER, Role.ADMIN}),
+    "templates.manage": frozenset({Role.ADMIN}),
 }

@@ -14,6 +14,7 @@ SHELL_FILES = [
     "js/offline.js",
     "js/visit-report.js",
     "js/parts.js",
+    "js/inspection.js",
     "icons/icon.svg",
 ]
 

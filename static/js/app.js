@@ -54,7 +54,18 @@
   // Scripts for one kind of page are fetched when such a page first appears, keeping Today light.
   function loadFeatureScripts(root) {
     const app = document.getElementById("app");
-    if (!app || !root.querySelector || document.querySelector("script[data-feature]")) return;
+    if (!app || !root.querySelector) return;
+    // Any page part may name the script it needs with data-feature-script; each loads once.
+    const wanted = Array.from(root.querySelectorAll("[data-feature-script]"), (el) => el.dataset.featureScript);
+    if (root.matches?.("[data-feature-script]")) wanted.push(root.dataset.featureScript);
+    for (const src of new Set(wanted)) {
+      if (document.querySelector(`script[data-feature="${CSS.escape(src)}"]`)) continue;
+      const extra = document.createElement("script");
+      extra.src = src;
+      extra.dataset.feature = src;
+      document.head.append(extra);
+    }
+    if (document.querySelector('script[data-feature="visit-report"]')) return;
     if (!root.querySelector("[data-visit-report]")) return;
     const script = document.createElement("script");
     script.src = app.dataset.visitReportScript;

@@ -1,0 +1,305 @@
+"""Templates (sections and items, versioned), inspections with answers, schedules, corrective actions."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from intranet.auth.models import User
+from intranet.branches.models import Branch
+from intranet.customers.models import Site
+from intranet.db_types import UTCDateTime, utcnow
+from intranet.extensions import db
+
+
+class ScaledDecimal(TypeDecorator):
+    """A Decimal kept as a whole number of hundredths (or thousandths): exact on SQLite and PostgreSQL alike.
+
+    SQLite has no decimal type, and SQLAlchemy's Numeric would go through floats there.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int = 2):
+        super().__init__()
+        self.places = places
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * 10**self.places).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(value) / 10**self.places).quantize(Decimal(1).scaleb(-self.places))
+
+
+POINTS = ScaledDecimal(2)
+MEASURE = ScaledDecimal(3)
+
+
+class TemplateStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+    @property
+    def label(self):
+        return {"draft": _l("Draft"), "active": _l("In use"), "retired": _l("Retired")}[self.value]
+
+
+class ItemKind(StrEnum):
+    PASS_FAIL = "pass_fail"
+    DEDUCTION = "deduction"
+    NUMBER = "number"
+    TEXT = "text"
+    PHOTO = "photo"
+
+    @property
+    def label(self):
+        return {
+            "pass_fail": _l("Pass / fail / not applicable"),
+            "deduction": _l("Deduction per occurrence"),
+            "number": _l("Number in a range"),
+            "text": _l("Text"),
+            "photo": _l("Photo"),
+        }[self.value]
+
+
+class InspectionStatus(StrEnum):
+    ASSIGNED = "assigned"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SIGNED_OFF = "signed_off"
+    RETURNED = "returned"
+
+    @property
+    def label(self):
+        return {
+            "assigned": _l("Assigned"),
+            "draft": _l("Draft"),
+            "submitted": _l("Waiting for sign-off"),
+            "signed_off": _l("Signed off"),
+            "returned": _l("Returned"),
+        }[self.value]
+
+
+class Frequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+    @property
+    def label(self):
+        return {"daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly"), "quarterly": _l("Quarterly")}[
+            self.value
+        ]
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    VERIFIED = "verified"
+
+    @property
+    def label(self):
+        return {"open": _l("Open"), "done": _l("Done"), "verified": _l("Verified")}[self.value]
+
+
+class InspectionTemplate(db.Model):
+    __tablename__ = "inspection_template"
+    __table_args__ = (UniqueConstraint("family", "version", name="uq_inspection_template_family_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Every version of one checklist shares its family (the code it was created with).
+    family: Mapped[str] = mapped_column(String(40), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default=TemplateStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sections: Mapped[list["TemplateSection"]] = relationship(
+        order_by="TemplateSection.position", cascade="all, delete-orphan", back_populates="template"
+    )
+
+    @property
+    def status_enum(self) -> TemplateStatus:
+        return TemplateStatus(self.status)
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((s.max_points for s in self.sections), Decimal(0))
+
+    @property
+    def items(self) -> list["TemplateItem"]:
+        return [item for section in self.sections for item in section.items]
+
+
+class TemplateSection(db.Model):
+    __tablename__ = "template_section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("inspection_template.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    max_points: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(0))
+    position: Mapped[int] = mapped_column(default=0)
+
+    template: Mapped[InspectionTemplate] = relationship(back_populates="sections")
+    items: Mapped[list["TemplateItem"]] = relationship(
+        order_by="TemplateItem.position", cascade="all, delete-orphan", back_populates="section"
+    )
+
+
+class TemplateItem(db.Model):
+    __tablename__ = "template_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("template_section.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(300))
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    points: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(0))
+    min_value: Mapped[Decimal | None] = mapped_column(MEASURE)
+    max_value: Mapped[Decimal | None] = mapped_column(MEASURE)
+    photo_required_on_fail: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    section: Mapped[TemplateSection] = relationship(back_populates="items")
+
+    @property
+    def kind_enum(self) -> ItemKind:
+        return ItemKind(self.kind)
+
+
+class InspectionSchedule(db.Model):
+    """A recurring assignment: `flask inspections-generate` makes one inspection per period."""
+
+    __tablename__ = "inspection_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family: Mapped[str] = mapped_column(String(40))  # follows the template's newest published version
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    frequency: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
+    branch: Mapped[Branch] = relationship()
+
+    @property
+    def frequency_enum(self) -> Frequency:
+        return Frequency(self.frequency)
+
+
+class Inspection(db.Model):
+    __tablename__ = "inspection"
+    __table_args__ = (
+        # The generator may run twice (or on two servers): one inspection per schedule and period.
+        UniqueConstraint("schedule_id", "period", name="uq_inspection_schedule_period"),
+        Index("ix_inspection_inspector_status", "inspector_id", "status"),
+        Index("ix_inspection_branch_status", "branch_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("inspection_template.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_schedule.id"))
+    period: Mapped[str | None] = mapped_column(String(12))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=InspectionStatus.ASSIGNED)
+    # Made by the browser when the form opens: a resend of the same submission finds this row.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    score_total: Mapped[Decimal | None] = mapped_column(POINTS)
+    max_total: Mapped[Decimal | None] = mapped_column(POINTS)
+    section_scores: Mapped[str] = mapped_column(Text, default="{}")  # JSON: section id -> score
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    return_comment: Mapped[str] = mapped_column(Text, default="")
+
+    template: Mapped[InspectionTemplate] = relationship()
+    branch: Mapped[Branch] = relationship()
+    site: Mapped[Site | None] = relationship()
+    inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
+    assigned_by: Mapped[User] = relationship(foreign_keys=[assigned_by_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    answers: Mapped[list["InspectionAnswer"]] = relationship(
+        order_by="InspectionAnswer.id", cascade="all, delete-orphan", back_populates="inspection"
+    )
+
+    @property
+    def status_enum(self) -> InspectionStatus:
+        return InspectionStatus(self.status)
+
+    @property
+    def reference(self) -> str:
+        return f"I{self.id:06d}"
+
+
+class InspectionAnswer(db.Model):
+    __tablename__ = "inspection_answer"
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id", name="uq_inspection_answer_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_item.id"))
+    result: Mapped[str | None] = mapped_column(String(10))
+    count: Mapped[int] = mapped_column(default=0)
+    number: Mapped[Decimal | None] = mapped_column(MEASURE)
+    text: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+
+    inspection: Mapped[Inspection] = relationship(back_populates="answers")
+    item: Mapped[TemplateItem] = relationship()
+
+
+class CorrectiveAction(db.Model):
+    """Opened by a failed item (整改): someone owns it until a manager verifies it is done."""
+
+    __tablename__ = "corrective_action"
+    __table_args__ = (Index("ix_corrective_action_branch_status", "branch_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("inspection_answer.id"), unique=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_note: Mapped[str] = mapped_column(Text, default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    inspection: Mapped[Inspection] = relationship()
+    answer: Mapped[InspectionAnswer] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    branch: Mapped[Branch] = relationship()
+
+    @property
+    def status_enum(self) -> ActionStatus:
+        return ActionStatus(self.status)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < today

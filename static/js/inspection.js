@@ -1,0 +1,285 @@
+// Inspection checklists: one section at a time, a running score (a preview: the server scores),
+// a draft kept in localStorage so a reload loses nothing, photos shrunk before sending,
+// and the manager's signature pad on the review page.
+(function () {
+  "use strict";
+  const MAX_EDGE = 1600;
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function setFiles(input, files) {
+    const transfer = new DataTransfer();
+    files.forEach((file) => transfer.items.add(file));
+    input.files = transfer.files;
+  }
+
+  async function shrink(file) {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < 1500000) { bitmap.close(); return file; }
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    const name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
+    return new File([blob], name, { type: "image/jpeg", lastModified: Date.now() });
+  }
+
+  // Points: the same rules as scoring.py, for the preview only.
+  function deduction(item) {
+    const points = parseFloat(item.dataset.points) || 0;
+    if (item.dataset.kind === "pass_fail") {
+      return item.querySelector("input[type=radio][value=fail]:checked") ? points : 0;
+    }
+    if (item.dataset.kind === "deduction") {
+      const count = parseInt(item.querySelector("input[name$='-count']").value, 10);
+      return count > 0 ? points * count : 0;
+    }
+    return 0;
+  }
+
+  function isFailed(item) {
+    return deduction(item) > 0 || !!item.querySelector("input[type=radio][value=fail]:checked");
+  }
+
+  const fmt = (n) => String(Math.round(n * 100) / 100);
+
+  function updateScore(form) {
+    let total = 0;
+    form.querySelectorAll("[data-section]").forEach((section) => {
+      const max = parseFloat(section.dataset.max) || 0;
+      let deducted = 0;
+      section.querySelectorAll("[data-item]").forEach((item) => {
+        deducted += deduction(item);
+        item.classList.toggle("failed", isFailed(item));
+      });
+      const score = max - Math.min(deducted, max);
+      section.querySelector("[data-section-score]").textContent = fmt(score);
+      total += score;
+    });
+    form.querySelector("[data-score-total]").textContent = fmt(total);
+  }
+
+  function setUpSections(form) {
+    const sections = Array.from(form.querySelectorAll("[data-section]"));
+    const tabs = Array.from(form.querySelectorAll("[data-section-tab]"));
+    let current = 0;
+    function show(index) {
+      current = Math.max(0, Math.min(sections.length - 1, index));
+      sections.forEach((section, i) => { section.hidden = i !== current; });
+      tabs.forEach((tab, i) => tab.setAttribute("aria-current", i === current ? "step" : "false"));
+      form.querySelector("[data-section-prev]").disabled = current === 0;
+      form.querySelector("[data-section-next]").disabled = current === sections.length - 1;
+    }
+    tabs.forEach((tab, i) => tab.addEventListener("click", () => show(i)));
+    form.querySelector("[data-section-prev]").addEventListener("click", () => show(current - 1));
+    form.querySelector("[data-section-next]").addEventListener("click", () => { show(current + 1); form.scrollIntoView(); });
+    show(0);
+    return show;
+  }
+
+  // The draft: every field but files and the form's id, saved on each change.
+  function draftFields(form) {
+    return Array.from(form.elements).filter(
+      (el) => el.name && el.name.startsWith("item-") && el.type !== "file"
+    );
+  }
+
+  function saveDraft(form) {
+    const data = {};
+    draftFields(form).forEach((el) => {
+      if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+      else data[el.name] = el.value;
+    });
+    try { localStorage.setItem(form.dataset.draftKey, JSON.stringify(data)); } catch (e) { /* storage full: the form still works */ }
+  }
+
+  function restoreDraft(form) {
+    let data;
+    try { data = JSON.parse(localStorage.getItem(form.dataset.draftKey) || "null"); } catch (e) { data = null; }
+    if (!data) return false;
+    draftFields(form).forEach((el) => {
+      if (!(el.name in data)) return;
+      if (el.type === "radio") el.checked = data[el.name] === el.value;
+      else el.value = data[el.name];
+    });
+    return true;
+  }
+
+  // Photos of the draft live in IndexedDB (localStorage holds text only), keyed "<draft key>|<field>".
+  const PHOTO_DB = "inspection-draft-photos";
+
+  function photoStore(mode) {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(PHOTO_DB, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("photos");
+      request.onsuccess = () => resolve(request.result.transaction("photos", mode).objectStore("photos"));
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function keepPhoto(key, file) {
+    try {
+      const store = await photoStore("readwrite");
+      store.put({ blob: file, name: file.name, type: file.type }, key);
+    } catch (e) { /* no IndexedDB (private mode): the photo is still in the form */ }
+  }
+
+  async function keptPhoto(key) {
+    try {
+      const store = await photoStore("readonly");
+      return await new Promise((resolve) => {
+        const request = store.get(key);
+        request.onsuccess = () => resolve(request.result || null);
+        request.onerror = () => resolve(null);
+      });
+    } catch (e) {
+      return null;
+    }
+  }
+
+  async function forgetPhotos(prefix) {
+    try {
+      const store = await photoStore("readwrite");
+      store.delete(IDBKeyRange.bound(`${prefix}|`, `${prefix}|\uffff`));
+    } catch (e) { /* nothing kept */ }
+  }
+
+  function setUpPhotos(form) {
+    form.querySelectorAll("[data-item-photo]").forEach(async (input) => {
+      const label = input.closest("[data-item-extra]").querySelector("[data-photo-name]");
+      const key = `${form.dataset.draftKey}|${input.name}`;
+      input.addEventListener("change", async () => {
+        if (!input.files.length || input.dataset.busy) return;
+        input.dataset.busy = "1";
+        label.textContent = form.dataset.msgShrinking;
+        try {
+          const file = await shrink(input.files[0]);
+          setFiles(input, [file]);
+          label.textContent = file.name;
+          await keepPhoto(key, file);
+        } catch (e) {
+          label.textContent = input.files[0]?.name || "";
+        }
+        delete input.dataset.busy;
+      });
+      // A photo taken before a reload (or a crash) comes back into its field.
+      if (input.files.length) return;
+      const kept = await keptPhoto(key);
+      if (kept && !input.files.length) {
+        setFiles(input, [new File([kept.blob], kept.name, { type: kept.type })]);
+        label.textContent = kept.name;
+      }
+    });
+  }
+
+  function checkBeforeSending(form, show) {
+    const intent = form.querySelector("[data-intent]");
+    // A draft goes through the same form (and the outbox): only a hidden field tells them apart.
+    form.querySelector("[data-save-draft]").addEventListener("click", () => {
+      intent.value = "draft";
+      form.requestSubmit();
+    });
+    form.querySelector("button[type=submit]").addEventListener("click", () => { intent.value = ""; });
+    form.addEventListener("submit", (event) => {
+      if (intent.value === "draft") return;
+      const sections = Array.from(form.querySelectorAll("[data-section]"));
+      for (const item of form.querySelectorAll("[data-item]")) {
+        let problem = null;
+        if (item.dataset.kind === "pass_fail" && !item.querySelector("input[type=radio]:checked")) problem = form.dataset.msgMissing;
+        const photo = item.querySelector("[data-item-photo]");
+        const kept = item.querySelector("[data-photo-name]")?.textContent.trim();
+        if (!problem && "photoRequired" in item.dataset && isFailed(item) && photo && !photo.files.length && !kept) problem = form.dataset.msgPhotoNeeded;
+        if (problem) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          show(sections.indexOf(item.closest("[data-section]")));
+          item.scrollIntoView({ block: "center" });
+          window.intranet?.showMessage(`${problem} ${item.dataset.text}`, "error");
+          return;
+        }
+      }
+      // The draft stays until the server has the answers (see clearDrafts): a refused or queued
+      // submission must not cost the inspector what they typed.
+    }, true);
+  }
+
+  function setUpForm(form) {
+    if (form.dataset.ready) return;
+    form.dataset.ready = "1";
+    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = newId();
+    const show = setUpSections(form);
+    if (restoreDraft(form)) window.intranet?.showMessage(form.dataset.msgDraftRestored, "info");
+    setUpPhotos(form);
+    checkBeforeSending(form, show);
+    form.addEventListener("input", () => { updateScore(form); saveDraft(form); });
+    form.addEventListener("change", () => { updateScore(form); saveDraft(form); });
+    updateScore(form);
+  }
+
+  function setUpSignature(form) {
+    if (form.dataset.ready) return;
+    form.dataset.ready = "1";
+    const canvas = form.querySelector("[data-signature-pad]");
+    const input = form.querySelector("[data-signature-input]");
+    const context = canvas.getContext("2d");
+    Object.assign(context, { lineWidth: 3, lineCap: "round", lineJoin: "round", strokeStyle: "#111" });
+    let drawing = false;
+    let dirty = false;
+    function point(event) {
+      const box = canvas.getBoundingClientRect();
+      return [((event.clientX - box.left) * canvas.width) / box.width, ((event.clientY - box.top) * canvas.height) / box.height];
+    }
+    canvas.addEventListener("pointerdown", (event) => {
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      context.beginPath();
+      context.moveTo(...point(event));
+      event.preventDefault();
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (!drawing) return;
+      context.lineTo(...point(event));
+      context.stroke();
+      dirty = true;
+    });
+    function finish() {
+      if (!drawing) return;
+      drawing = false;
+      if (dirty) canvas.toBlob((blob) => setFiles(input, [new File([blob], "signature.png", { type: "image/png" })]), "image/png");
+    }
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+    form.querySelector("[data-signature-clear]").addEventListener("click", () => {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      dirty = false;
+      setFiles(input, []);
+    });
+  }
+
+  // The inspection page says when the server holds the answers: the tablet's draft can go.
+  function clearDrafts() {
+    document.querySelectorAll("[data-clear-draft]").forEach((el) => {
+      try { localStorage.removeItem(el.dataset.clearDraft); } catch (e) { /* ignore */ }
+      forgetPhotos(el.dataset.clearDraft);
+    });
+  }
+
+  function scan() {
+    clearDrafts();
+    document.querySelectorAll("form[data-inspection-form]").forEach(setUpForm);
+    document.querySelectorAll("form[data-sign-off-form]").forEach(setUpSignature);
+  }
+  document.addEventListener("DOMContentLoaded", scan);
+  document.addEventListener("htmx:load", scan);
+  scan();
+})();
