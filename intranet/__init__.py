@@ -62,10 +62,11 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.auth import blueprint as auth
     from intranet.customers import blueprint as customers
     from intranet.jobs import blueprint as jobs
+    from intranet.kb import blueprint as kb
     from intranet.main import blueprint as main
     from intranet.offline import blueprint as offline
 
-    for blueprint in (main, auth, admin, customers, jobs, attachments, offline):
+    for blueprint in (main, auth, admin, customers, jobs, kb, attachments, offline):
         app.register_blueprint(blueprint)
 
 

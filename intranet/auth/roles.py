@@ -43,4 +43,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "callbacks.record": FRONT_OFFICE,
     "users.manage": frozenset({Role.ADMIN}),
     "branches.manage": frozenset({Role.ADMIN}),
+    "kb.read": STAFF,
+    "kb.edit": frozenset({Role.MANAGER, Role.ADMIN}),
+    "kb.report": frozenset({Role.MANAGER, Role.ADMIN}),
 }
