@@ -277,7 +277,22 @@ def make_report(db_session, make_job, make_user):
 
 
 @pytest.fixture
-def url_values(make_user, make_equipment, make_report, branch):
+def make_article(db_session):
+    """A knowledge-base article, published (revision 1) unless publish=False."""
+    from intranet.kb import service as kb
+
+    def make(title="首问负责制", body="客户来访或来电,第一个接待的员工负责到底。", publish=True, required=False, **values):
+        article = kb.create_article(None, kb.ArticleData(title=title, body=body, **values))
+        if publish:
+            kb.publish(None, article, "第一版", required=required)
+        db_session.commit()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def url_values(make_user, make_equipment, make_report, make_article, branch):
     """A value for every URL argument of the app's routes, pointing at real records.
 
     The job is done, has a report with a photo, and belongs to the technician who takes part in the
@@ -290,6 +305,7 @@ def url_values(make_user, make_equipment, make_report, branch):
     technician = make_user(Role.TECHNICIAN, login="actor.technician")
     report = make_report(technician=technician)
     photo = db.session.query(Attachment).filter_by(owner_id=report.id, kind="photo").one()
+    article = make_article(title="回访制度", body="维修完成后三天内回访客户。", required=True)
     return {
         "filename": "css/app.css",
         "user_id": target.id,
@@ -299,6 +315,7 @@ def url_values(make_user, make_equipment, make_report, branch):
         "equipment_id": equipment.id,
         "job_id": report.job_id,
         "attachment_id": photo.id,
+        "article_id": article.id,
     }
 
 

@@ -49,7 +49,7 @@ class Article(db.Model):
     # Comma-wrapped role names (",technician,manager,"), empty for every role: one LIKE decides.
     audience_roles: Mapped[str] = mapped_column(String(100), default="")
     current_revision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("article_revision.id", use_alter=True, name="fk_article_current_revision")
+        ForeignKey("article_revision.id", use_alter=True, name="fk_article_current_revision", ondelete="SET NULL")
     )
     view_count: Mapped[int] = mapped_column(default=0)
     helpful_count: Mapped[int] = mapped_column(default=0)

@@ -111,7 +111,7 @@ def upgrade():
 
     # article and article_revision point at each other: this key can only come once both exist.
     with op.batch_alter_table('article', schema=None) as batch_op:
-        batch_op.create_foreign_key('fk_article_current_revision', 'article_revision', ['current_revision_id'], ['id'])
+        batch_op.create_foreign_key('fk_article_current_revision', 'article_revision', ['current_revision_id'], ['id'], ondelete='SET NULL')
 
     if op.get_bind().dialect.name == 'sqlite':
         op.execute(sqlite_fts.CREATE)

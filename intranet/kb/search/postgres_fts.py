@@ -1,6 +1,6 @@
 """PostgreSQL backend: a weighted tsvector of pre-segmented words ('simple' config), GIN-indexed."""
 
-from sqlalchemy import func, literal, select, text, update
+from sqlalchemy import func, select, text
 
 from intranet.kb.models import ArticleSearchText
 
@@ -10,14 +10,13 @@ CONFIG = "simple"  # no stemming or stop words: the words are already cut, in tw
 def store(session, row: ArticleSearchText) -> None:
     session.flush()
     session.execute(
-        update(ArticleSearchText)
-        .where(ArticleSearchText.article_id == row.article_id)
-        .values(
-            document=func.setweight(func.to_tsvector(CONFIG, ArticleSearchText.title_words), literal("A")).op("||")(
-                func.setweight(func.to_tsvector(CONFIG, ArticleSearchText.body_words), literal("B"))
-            )
-        )
-        .execution_options(synchronize_session=False)
+        text(
+            "UPDATE article_search_text SET document = "
+            f"setweight(to_tsvector('{CONFIG}', title_words), 'A') || "
+            f"setweight(to_tsvector('{CONFIG}', body_words), 'B') "
+            "WHERE article_id = :id"
+        ),
+        {"id": row.article_id},
     )
 
 

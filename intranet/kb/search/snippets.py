@@ -7,14 +7,15 @@ from markupsafe import Markup, escape
 SNIPPET_CHARS = 120
 
 
-def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> Markup:
+def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS, lead: int | None = None) -> Markup:
     """An escaped excerpt of `text` around the earliest match of `terms`, each match in <mark>."""
     text = re.sub(r"\s+", " ", text or "").strip()
     if not terms:
         return Markup(escape(text[:width]))
     pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
     first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - width // 4)
+    lead = width // 4 if lead is None else lead
+    start = max(0, (first.start() if first else 0) - lead)
     excerpt = text[start : start + width]
     parts = []
     position = 0
@@ -30,4 +31,4 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> Markup:
 
 def highlight(text: str, terms: list[str]) -> Markup:
     """All of `text` (a title), escaped, with the searched words marked."""
-    return snippet(text, terms, width=max(len(text or ""), 1))
+    return snippet(text, terms, width=max(len(text or ""), 1), lead=len(text or ""))
