@@ -345,4 +345,12 @@ def seed() -> dict[str, int]:
                 added["equipment"] += new
     db.session.flush()
     _seed_jobs(added)
+    added["articles"] = _seed_articles()
     return added
+
+
+def _seed_articles() -> int:
+    """The operations manual as knowledge-base articles (intranet/kb/demo_articles, our own words)."""
+    from intranet.kb.importer import seed_demo_articles
+
+    return seed_demo_articles()["created"]

@@ -281,7 +281,9 @@ def make_article(db_session):
     """A knowledge-base article, published (revision 1) unless publish=False."""
     from intranet.kb import service as kb
 
-    def make(title="首问负责制", body="客户来访或来电,第一个接待的员工负责到底。", publish=True, required=False, **values):
+    def make(
+        title="首问负责制", body="客户来访或来电,第一个接待的员工负责到底。", publish=True, required=False, **values
+    ):
         article = kb.create_article(None, kb.ArticleData(title=title, body=body, **values))
         if publish:
             kb.publish(None, article, "第一版", required=required)
