@@ -72,14 +72,14 @@ def import_file(path: Path, actor=None, only_new: bool = False) -> str:
     summary = parsed.meta.get("summary", "")
     if article is None:
         article = service.create_article(actor, data)
-        service.publish(actor, article, summary or f"First edition ({path.name})", required=data.required_read)
+        service.publish(actor, article, summary or f"首次发布({path.name})", required=data.required_read)
         return "created"
     if only_new:
         return "unchanged"
     service.save_draft(actor, article, data)
     if not service.has_unpublished_changes(article):
         return "unchanged"
-    service.publish(actor, article, summary or f"Updated from {path.name}", required=data.required_read)
+    service.publish(actor, article, summary or f"按 {path.name} 更新", required=data.required_read)
     return "revised"
 
 
