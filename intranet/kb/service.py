@@ -355,8 +355,8 @@ def reading_report(actor, article: Article) -> tuple[int | None, list[BranchSumm
 # Views, votes, history
 
 
-def count_view(article: Article) -> None:
-    db.session.execute(update(Article).where(Article.id == article.id).values(view_count=Article.view_count + 1))
+def count_view(article_id: int) -> None:
+    db.session.execute(update(Article).where(Article.id == article_id).values(view_count=Article.view_count + 1))
 
 
 def vote(actor, article: Article, helpful: bool) -> ArticleVote:

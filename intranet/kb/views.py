@@ -4,6 +4,7 @@ publishing, acknowledging, votes, and the reading report."""
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import FileStorage
 
 from intranet.auth.permissions import can, requires
@@ -81,8 +82,14 @@ def show(article_id: int):
     article = service.get_article(current_user, article_id)
     response = render("kb/show.html", **_article_context(article))
     if article.is_published:
-        service.count_view(article)
+        # End the read first: on SQLite a transaction that read and then writes cannot wait for the
+        # write lock, while one that starts by writing waits its turn (busy_timeout).
         db.session.commit()
+        try:
+            service.count_view(article.id)
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()  # a view count is not worth failing the page for
     return response
 
 
