@@ -57,6 +57,18 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo("Knowledge base: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
+    @app.cli.command("kb-bench-seed")
+    @click.option("--articles", "count", default=10_000, show_default=True, help="How many articles to add.")
+    def kb_bench_seed(count: int):
+        """Add many articles recombined from the demo manual, for the search benchmark."""
+        from intranet.kb.bulk import seed_articles
+
+        seed_articles(count)
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
+        click.echo(f"Added {count} articles.")
+
     @app.cli.command("compile-translations")
     def compile_translations():
         """Compile the Chinese and English catalogues (run by the setup script)."""

@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 from intranet.auth.permissions import can, requires
 from intranet.branches.service import active_branches
 from intranet.errors import DomainError, Invalid
-from intranet.extensions import db
+from intranet.extensions import db, htmx
 from intranet.kb import blueprint, service
 from intranet.kb.forms import AcknowledgeForm, ArticleForm, VoteForm
 from intranet.kb.markdown import render_markdown
@@ -32,6 +32,9 @@ def _chapters(articles):
 def index():
     query = search_text(request.args)
     terms, hits = service.search_articles(current_user, query) if query else ([], [])
+    if wants_fragment() and htmx.target == "kb-results":
+        # Live search: each keystroke needs only the results, not the contents of the whole manual.
+        return render_fragment("kb/_results.html", query=query, terms=terms, hits=hits)
     articles = service.list_articles(current_user)
     return render(
         "kb/index.html",

@@ -47,6 +47,35 @@ def unindex_article(article_id: int) -> None:
         db.session.delete(row)
 
 
+CANDIDATES = 100  # ranked matches fetched at a time, before the reader's visibility is checked
+MAX_ROUNDS = 10
+
+
+def _visible_hits(backend, terms: list[str], any_term: bool, visible, limit: int) -> list:
+    """The best `limit` matches the reader may see.
+
+    The engine ranks without joins (a join inside the ranking query made SQLite rank every match
+    several times over); visibility is then checked on a page of candidates at a time.
+    """
+    found = []
+    for round_ in range(MAX_ROUNDS):
+        ranked = db.session.execute(
+            backend.matches(terms, any_term).limit(CANDIDATES).offset(round_ * CANDIDATES)
+        ).all()
+        if not ranked:
+            break
+        rank_of = {row.article_id: row.rank for row in ranked}
+        rows = db.session.execute(
+            select(Article.id, Article.title, Article.chapter, ArticleSearchText.plain_text)
+            .join(ArticleSearchText, ArticleSearchText.article_id == Article.id)
+            .where(Article.id.in_(rank_of), visible)
+        ).all()
+        found += sorted(((rank_of[row.id], row.id, row) for row in rows), key=lambda item: item[:2])
+        if len(found) >= limit or len(ranked) < CANDIDATES:
+            break
+    return [(rank, row) for rank, _id, row in found[:limit]]
+
+
 def search(visible, query: str, limit: int = 20) -> tuple[list[str], list[Hit]]:
     """The query's terms and the best `limit` hits among articles for which `visible` holds.
 
@@ -56,22 +85,13 @@ def search(visible, query: str, limit: int = 20) -> tuple[list[str], list[Hit]]:
     if not terms:
         return terms, []
     backend = _backend()
-    rows = []
+    found = []
     for any_term in (False, True) if len(terms) > 1 else (False,):
-        matches = backend.matches(terms, any_term).subquery()
-        statement = (
-            select(matches.c.article_id, matches.c.rank, Article.title, Article.chapter, ArticleSearchText.plain_text)
-            .join(Article, Article.id == matches.c.article_id)
-            .join(ArticleSearchText, ArticleSearchText.article_id == matches.c.article_id)
-            .where(visible)
-            .order_by(matches.c.rank, Article.id)
-            .limit(limit)
-        )
-        rows = db.session.execute(statement).all()
-        if rows:
+        found = _visible_hits(backend, terms, any_term, visible, limit)
+        if found:
             break
     hits = [
-        Hit(row.article_id, highlight(row.title, terms), row.chapter, snippet(row.plain_text, terms), row.rank)
-        for row in rows
+        Hit(row.id, highlight(row.title, terms), row.chapter, snippet(row.plain_text, terms), rank)
+        for rank, row in found
     ]
     return terms, hits
