@@ -9,7 +9,7 @@ from intranet.extensions import db
 from intranet.kb.importer import DEMO_DIR, parse
 from intranet.kb.markdown import plain_text
 from intranet.kb.models import Article, ArticleRevision, ArticleSearchText, ArticleStatus
-from intranet.kb.search import segment
+from intranet.kb.search import postgres_fts, segment
 
 BATCH = 500
 
@@ -91,12 +91,7 @@ def seed_articles(count: int, seed: int = 7) -> int:
                 texts,
             )
     if postgres:
-        db.session.execute(
-            text(
-                "UPDATE article_search_text SET document = setweight(to_tsvector('simple', title_words), 'A') || "
-                "setweight(to_tsvector('simple', body_words), 'B') WHERE document IS NULL"
-            )
-        )
+        db.session.execute(text(postgres_fts.UPDATE_DOCUMENTS + "WHERE document IS NULL"))
         # Revisions were given ids by hand: move the sequence past them.
         db.session.execute(text("SELECT setval('article_revision_id_seq', (SELECT max(id) FROM article_revision))"))
         db.session.execute(text("SELECT setval('article_id_seq', (SELECT max(id) FROM article))"))

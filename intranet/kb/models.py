@@ -126,12 +126,15 @@ class ArticleVote(db.Model):
 class ArticleSearchText(db.Model):
     """Each published article's title and body as space-separated words (Chinese segmented by jieba).
 
-    PostgreSQL searches `document` (a weighted tsvector of these words); SQLite keeps the same words
+    PostgreSQL searches `title_document` and `document` (tsvectors of these words); SQLite keeps the same words
     in the FTS5 table kb_fts, made next to this table (see search/sqlite_fts.py).
     """
 
     __tablename__ = "article_search_text"
-    __table_args__ = (Index("ix_article_search_document", "document", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_article_search_document", "document", postgresql_using="gin"),
+        Index("ix_article_search_title_document", "title_document", postgresql_using="gin"),
+    )
 
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
     title_words: Mapped[str] = mapped_column(Text, default="")
@@ -139,3 +142,5 @@ class ArticleSearchText(db.Model):
     # The body as plain text (Markdown marks removed): what result snippets are cut from.
     plain_text: Mapped[str] = mapped_column(Text, default="")
     document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+    # The title's words alone: small, so ranking title matches never reads the long documents.
+    title_document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))

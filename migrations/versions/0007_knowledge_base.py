@@ -76,11 +76,13 @@ def upgrade():
     sa.Column('body_words', sa.Text(), nullable=False),
     sa.Column('plain_text', sa.Text(), nullable=False),
     sa.Column('document', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.Column('title_document', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_article_search_text_article_id_article'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('article_id', name=op.f('pk_article_search_text'))
     )
     with op.batch_alter_table('article_search_text', schema=None) as batch_op:
         batch_op.create_index('ix_article_search_document', ['document'], unique=False, postgresql_using='gin')
+        batch_op.create_index('ix_article_search_title_document', ['title_document'], unique=False, postgresql_using='gin')
 
     op.create_table('article_vote',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -134,6 +136,7 @@ def downgrade():
 
     op.drop_table('article_vote')
     with op.batch_alter_table('article_search_text', schema=None) as batch_op:
+        batch_op.drop_index('ix_article_search_title_document', postgresql_using='gin')
         batch_op.drop_index('ix_article_search_document', postgresql_using='gin')
 
     op.drop_table('article_search_text')

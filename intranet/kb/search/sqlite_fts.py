@@ -46,13 +46,33 @@ def remove(session, article_id: int) -> None:
     session.execute(text("DELETE FROM kb_fts WHERE rowid = :id"), {"id": article_id})
 
 
-def matches(terms: list[str], any_term: bool):
-    """(article_id, rank) of the articles holding the terms, best first (bm25 is lower for better)."""
+BODY_CANDIDATES = 1000
+
+
+def _expression(terms: list[str], any_term: bool, column: str | None = None) -> str:
     # Every term quoted: inside quotes AND, OR, NEAR and * are plain words to FTS5.
-    expression = (" OR " if any_term else " ").join(f'"{term}"' for term in terms)
+    expression = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+    return f"{{{column}}} : ({expression})" if column else expression
+
+
+def title_matches(terms: list[str], any_term: bool):
+    """(article_id, rank) of articles whose title holds the terms, best first (bm25: lower is better)."""
     rank = func.bm25(literal_column("kb_fts"), TITLE_WEIGHT, BODY_WEIGHT)
     return (
         select(kb_fts.c.rowid.label("article_id"), rank.label("rank"))
-        .where(literal_column("kb_fts").op("MATCH")(expression))
-        .order_by(rank)
+        .where(literal_column("kb_fts").op("MATCH")(_expression(terms, any_term, "title")))
+        .order_by(rank, kb_fts.c.rowid)
+    )
+
+
+def body_matches(terms: list[str], any_term: bool):
+    """(article_id, rank) of articles whose text holds the terms; only the first BODY_CANDIDATES
+    matches are ranked (see postgres_fts.body_matches for why)."""
+    expression = _expression(terms, any_term)
+    candidates = select(kb_fts.c.rowid).where(literal_column("kb_fts").op("MATCH")(expression)).limit(BODY_CANDIDATES)
+    rank = func.bm25(literal_column("kb_fts"), TITLE_WEIGHT, BODY_WEIGHT)
+    return (
+        select(kb_fts.c.rowid.label("article_id"), rank.label("rank"))
+        .where(literal_column("kb_fts").op("MATCH")(expression), kb_fts.c.rowid.in_(candidates.scalar_subquery()))
+        .order_by(rank, kb_fts.c.rowid)
     )
