@@ -69,10 +69,12 @@ def body_matches(terms: list[str], any_term: bool):
     """(article_id, rank) of articles whose text holds the terms; only the first BODY_CANDIDATES
     matches are ranked (see postgres_fts.body_matches for why)."""
     expression = _expression(terms, any_term)
-    candidates = select(kb_fts.c.rowid).where(literal_column("kb_fts").op("MATCH")(expression)).limit(BODY_CANDIDATES)
+    first = select(kb_fts.c.rowid).where(literal_column("kb_fts").op("MATCH")(expression)).limit(BODY_CANDIDATES)
+    # A rowid range, which FTS5 applies while scanning (a rowid IN list made it run the query per row).
+    bound = select(func.max(first.subquery().c.rowid)).scalar_subquery()
     rank = func.bm25(literal_column("kb_fts"), TITLE_WEIGHT, BODY_WEIGHT)
     return (
         select(kb_fts.c.rowid.label("article_id"), rank.label("rank"))
-        .where(literal_column("kb_fts").op("MATCH")(expression), kb_fts.c.rowid.in_(candidates.scalar_subquery()))
+        .where(literal_column("kb_fts").op("MATCH")(expression), kb_fts.c.rowid <= bound)
         .order_by(rank, kb_fts.c.rowid)
     )
