@@ -31,9 +31,11 @@ def _chapters(articles):
 @requires("kb.read")
 def index():
     query = search_text(request.args)
-    terms, hits = service.search_articles(current_user, query) if query else ([], [])
-    if wants_fragment() and htmx.target == "kb-results":
-        # Live search: each keystroke needs only the results, not the contents of the whole manual.
+    live = wants_fragment() and htmx.target == "kb-results"
+    # Live search shows the best ten as the user types; the full page (Enter) the best twenty.
+    terms, hits = service.search_articles(current_user, query, 10 if live else 20) if query else ([], [])
+    if live:
+        # Each keystroke needs only the results, not the contents of the whole manual.
         return render_fragment("kb/_results.html", query=query, terms=terms, hits=hits)
     articles = service.list_articles(current_user)
     return render(

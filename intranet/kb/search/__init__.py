@@ -13,7 +13,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.kb.models import Article, ArticleSearchText
 from intranet.kb.search import postgres_fts, segment, sqlite_fts
-from intranet.kb.search.snippets import highlight, snippet
+from intranet.kb.search.snippets import highlight, snippet, term_pattern
 
 
 @dataclass
@@ -94,8 +94,9 @@ def search(visible, query: str, limit: int = 20) -> tuple[list[str], list[Hit]]:
         found = _visible_hits(backend, terms, any_term, visible, limit)
         if found:
             break
+    pattern = term_pattern(terms)
     hits = [
-        Hit(row.id, highlight(row.title, terms), row.chapter, snippet(row.plain_text, terms), rank)
+        Hit(row.id, highlight(row.title, pattern), row.chapter, snippet(row.plain_text, pattern), rank)
         for rank, row in found
     ]
     return terms, hits

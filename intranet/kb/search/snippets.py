@@ -7,28 +7,36 @@ from markupsafe import Markup, escape
 SNIPPET_CHARS = 120
 
 
-def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS, lead: int | None = None) -> Markup:
-    """An escaped excerpt of `text` around the earliest match of `terms`, each match in <mark>."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """One pattern for all terms, longest first (so 首问负责制 is marked whole, not as 负责)."""
     if not terms:
-        return Markup(escape(text[:width]))
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(text)
-    lead = width // 4 if lead is None else lead
-    start = max(0, (first.start() if first else 0) - lead)
-    excerpt = text[start : start + width]
-    parts = []
-    position = 0
+        return None
+    return re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _marked(excerpt: str, pattern: re.Pattern) -> str:
+    out, position = [], 0
     for match in pattern.finditer(excerpt):
-        parts.append(escape(excerpt[position : match.start()]))
-        parts.append(Markup("<mark>%s</mark>") % match.group(0))
+        out.append(str(escape(excerpt[position : match.start()])))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
         position = match.end()
-    parts.append(escape(excerpt[position:]))
+    out.append(str(escape(excerpt[position:])))
+    return "".join(out)
+
+
+def snippet(text: str, pattern: re.Pattern | None, width: int = SNIPPET_CHARS) -> Markup:
+    """An escaped excerpt of `text` around the earliest match of `pattern`, each match in <mark>."""
+    text = " ".join((text or "").split())
+    if pattern is None:
+        return Markup(escape(text[:width]))
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - width // 4)
+    excerpt = text[start : start + width]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + width < len(text) else ""
-    return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
+    return Markup(prefix + _marked(excerpt, pattern) + suffix)
 
 
-def highlight(text: str, terms: list[str]) -> Markup:
+def highlight(text: str, pattern: re.Pattern | None) -> Markup:
     """All of `text` (a title), escaped, with the searched words marked."""
-    return snippet(text, terms, width=max(len(text or ""), 1), lead=len(text or ""))
+    return Markup(escape(text or "")) if pattern is None else Markup(_marked(text or "", pattern))
