@@ -1,11 +1,14 @@
 """Required reading: who is asked, acknowledgement, asking again, the report, votes, history and diffs."""
 
+import re
+
 import pytest
+from sqlalchemy import select
 
 from intranet.auth.roles import Role
 from intranet.errors import Invalid
 from intranet.kb import service as kb
-from intranet.kb.models import Acknowledgement
+from intranet.kb.models import Acknowledgement, Article
 
 
 @pytest.fixture
@@ -161,3 +164,27 @@ def test_a_technician_cannot_see_drafts_or_articles_for_others(client, make_arti
     assert client.get(f"/kb/{managers_only.id}").status_code == 404
     assert client.get(f"/kb/{managers_only.id}/edit").status_code == 403
     assert client.post_form(f"/kb/{managers_only.id}/acknowledge").status_code == 404
+
+
+def test_images_attach_to_the_text_and_follow_the_articles_audience(client, app, manager, make_user, db_session):
+    import io
+
+    from tests.conftest import image_bytes
+
+    client.login(manager)
+    response = client.post_form(
+        "/kb/new",
+        {"title": "接线图", "body": "见下图。", "action": "save", "image": (io.BytesIO(image_bytes()), "wiring.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    article = db_session.scalar(select(Article).where(Article.title == "接线图"))
+    image_url = re.search(r"\((/attachments/\d+)\)", article.draft_body).group(1)
+    assert client.get(image_url).status_code == 200
+    reader = app.test_client()
+    reader.login(make_user(Role.TECHNICIAN))
+    assert reader.get(image_url).status_code == 403  # a draft's image is not for readers yet
+    kb.publish(manager, article, "发布", required=False)
+    db_session.commit()
+    assert reader.get(image_url).status_code == 200
+    assert f'src="{image_url}"' in reader.get(f"/kb/{article.id}").get_data(as_text=True)
