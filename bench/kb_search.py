@@ -99,6 +99,8 @@ def bench(backend: str, articles: int, clients: int, seconds: float, runs: int, 
         try:
             cookies = [sign_in(server.port, "tech") for _ in range(clients)]
             LiveSearchClient(server.port, cookies[0]).search("投诉")  # load jieba's dictionary in a worker
+            alone = run_load(server.port, cookies[:1], seconds, 0)
+            print(f"[{backend}] one client alone (the cost of a request)  {summary(alone)}")
             results = {}
             for think in paces:
                 for run in range(1, runs + 1):
