@@ -63,11 +63,12 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.customers import blueprint as customers
     from intranet.inspections import blueprint as inspections
     from intranet.jobs import blueprint as jobs
+    from intranet.kb import blueprint as kb
     from intranet.main import blueprint as main
     from intranet.offline import blueprint as offline
     from intranet.parts import blueprint as parts
 
-    for blueprint in (main, auth, admin, customers, jobs, inspections, parts, attachments, offline):
+    for blueprint in (main, auth, admin, customers, jobs, inspections, parts, kb, attachments, offline):
         app.register_blueprint(blueprint)
 
 

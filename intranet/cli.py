@@ -43,6 +43,32 @@ def register(app: Flask) -> None:
             connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
         click.echo(f"Added {count} jobs.")
 
+    @app.cli.command("kb-import")
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+    def kb_import(paths):
+        """Import Markdown files (or folders of them) into the knowledge base, publishing changes."""
+        from intranet.kb.importer import import_paths
+
+        try:
+            counts = import_paths(paths)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo("Knowledge base: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+    @app.cli.command("kb-bench-seed")
+    @click.option("--articles", "count", default=10_000, show_default=True, help="How many articles to add.")
+    def kb_bench_seed(count: int):
+        """Add many articles recombined from the demo manual, for the search benchmark."""
+        from intranet.kb.bulk import seed_articles
+
+        seed_articles(count)
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
+        click.echo(f"Added {count} articles.")
+
     @app.cli.command("compile-translations")
     def compile_translations():
         """Compile the Chinese and English catalogues (run by the setup script)."""

@@ -351,6 +351,7 @@ def seed() -> dict[str, int]:
 
     seed_parts(added)
     _seed_inspections(added)
+    added["articles"] = _seed_articles()
     return added
 
 
@@ -358,3 +359,10 @@ def _seed_inspections(added: dict) -> None:
     from intranet.inspections.demo import seed_inspections
 
     seed_inspections(added)
+
+
+def _seed_articles() -> int:
+    """The operations manual as knowledge-base articles (intranet/kb/demo_articles, our own words)."""
+    from intranet.kb.importer import seed_demo_articles
+
+    return seed_demo_articles()["created"]

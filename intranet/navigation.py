@@ -99,6 +99,13 @@ NAV_ITEMS = [
         _l("The parts catalogue"),
     ),
     NavItem(
+        "kb.index",
+        _l("Manual"),
+        "kb.read",
+        ("kb.",),
+        _l("The operations manual: search it, read what changed, acknowledge required reading"),
+    ),
+    NavItem(
         "admin.users",
         _l("Users"),
         "users.manage",

@@ -82,6 +82,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    if conf_args.get("include_name") is None:
+        from intranet.kb.search.sqlite_fts import is_search_table
+
+        # SQLite's full-text tables are made by hand in their migration: autogenerate must leave them be.
+        conf_args["include_name"] = lambda name, type_, parent: not (type_ == "table" and is_search_table(name))
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -353,7 +353,24 @@ def make_inspection(db_session, make_template, make_user):
 
 
 @pytest.fixture
-def url_values(make_user, make_equipment, make_report, make_inspection, branch):
+def make_article(db_session):
+    """A knowledge-base article, published (revision 1) unless publish=False."""
+    from intranet.kb import service as kb
+
+    def make(
+        title="首问负责制", body="客户来访或来电,第一个接待的员工负责到底。", publish=True, required=False, **values
+    ):
+        article = kb.create_article(None, kb.ArticleData(title=title, body=body, **values))
+        if publish:
+            kb.publish(None, article, "第一版", required=required)
+        db_session.commit()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def url_values(make_user, make_equipment, make_report, make_inspection, make_article, branch):
     """A value for every URL argument of the app's routes, pointing at real records.
 
     The job is done, has a report with a photo, and belongs to the technician who takes part in the
@@ -378,6 +395,7 @@ def url_values(make_user, make_equipment, make_report, make_inspection, branch):
     )
     action = db.session.query(CorrectiveAction).filter_by(inspection_id=inspection.id).one()
     item = inspection.template.sections[0].items[0]
+    article = make_article(title="回访制度", body="维修完成后三天内回访客户。", required=True)
     return {
         **parts,
         "filename": "css/app.css",
@@ -393,6 +411,7 @@ def url_values(make_user, make_equipment, make_report, make_inspection, branch):
         "section_id": item.section_id,
         "item_id": item.id,
         "action_id": action.id,
+        "article_id": article.id,
     }
 
 

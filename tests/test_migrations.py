@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, inspect
 
 from intranet import create_app
 from intranet.extensions import db
+from intranet.kb.search.sqlite_fts import is_search_table
 from tests.databases import PostgresDatabase
 
 
@@ -21,12 +22,17 @@ def empty_database_url(request, tmp_path):
     database.drop()
 
 
+def include_name(name, type_, parent_names):
+    """Tables the models cannot describe (SQLite's full-text index) are not compared."""
+    return not (type_ == "table" and is_search_table(name))
+
+
 def test_upgrade_matches_the_models_and_downgrades_cleanly(empty_database_url):
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
             assert compare_metadata(context, db.metadata) == []
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}

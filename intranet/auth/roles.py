@@ -63,4 +63,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "actions.complete": STAFF,
     "actions.verify": frozenset({Role.MANAGER, Role.ADMIN}),
     "templates.manage": frozenset({Role.ADMIN}),
+    "kb.read": STAFF,
+    "kb.edit": frozenset({Role.MANAGER, Role.ADMIN}),
+    "kb.report": frozenset({Role.MANAGER, Role.ADMIN}),
 }

@@ -14,7 +14,9 @@ from intranet.rendering import render
 @blueprint.route("/")
 @requires("account.use")
 def index():
-    return render("main/index.html", tiles=navigation_for(current_user))
+    from intranet.kb.service import to_read_count
+
+    return render("main/index.html", tiles=navigation_for(current_user), kb_to_read=to_read_count(current_user))
 
 
 @blueprint.route("/healthz")

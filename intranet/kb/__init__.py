@@ -1,0 +1,7 @@
+"""Knowledge base: the operations manual as articles with revisions, required reading and search."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("kb", __name__)
+
+from intranet.kb import views  # noqa: E402,F401
