@@ -5,43 +5,17 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
 from intranet.auth.models import User
 from intranet.branches.models import Branch
 from intranet.customers.models import Site
-from intranet.db_types import UTCDateTime, utcnow
+from intranet.db_types import Scaled, UTCDateTime, utcnow
 from intranet.extensions import db
 
-
-class ScaledDecimal(TypeDecorator):
-    """A Decimal kept as a whole number of hundredths (or thousandths): exact on SQLite and PostgreSQL alike.
-
-    SQLite has no decimal type, and SQLAlchemy's Numeric would go through floats there.
-    """
-
-    impl = BigInteger
-    cache_ok = True
-
-    def __init__(self, places: int = 2):
-        super().__init__()
-        self.places = places
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int((Decimal(value) * 10**self.places).to_integral_value())
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return (Decimal(value) / 10**self.places).quantize(Decimal(1).scaleb(-self.places))
-
-
-POINTS = ScaledDecimal(2)
-MEASURE = ScaledDecimal(3)
+POINTS = Scaled(2)  # hundredths of a point
+MEASURE = Scaled(3)
 
 
 class TemplateStatus(StrEnum):

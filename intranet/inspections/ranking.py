@@ -64,7 +64,7 @@ def branch_ranking(actor, family: str, period: Period) -> Ranking:
     ensure(actor, "inspections.ranking")
     start = local_to_utc(datetime.combine(period.start, datetime.min.time()))
     end = local_to_utc(datetime.combine(period.end, datetime.min.time()))
-    # The columns hold hundredths of a point (models.ScaledDecimal): averages are computed on them.
+    # The columns hold hundredths of a point (db_types.Scaled): averages are computed on them.
     rows = db.session.execute(
         select(
             Inspection.branch_id,
