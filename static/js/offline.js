@@ -308,18 +308,24 @@
 
   // Signing out on a shared tablet
 
-  document.addEventListener("submit", async (event) => {
+  // The sign-out form is a plain one (not boosted): the whole page, and its state, goes.
+  document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-logout]");
     if (!form) return;
-    const waiting = userId() ? await Outbox.pendingCount(userId()) : 0;
-    if (waiting && !form.dataset.confirmed) {
-      event.preventDefault();
-      if (!window.confirm(text("msgLogoutWaiting").replace("{count}", waiting))) return;
-      form.dataset.confirmed = "1";
-      form.requestSubmit();
+    if (form.dataset.checked) {
+      delete form.dataset.checked;
+      navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages" });
       return;
     }
-    navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages" });
+    // The outbox answers asynchronously, after the browser has acted on the event: hold the
+    // submission now and send it again once the count is known.
+    event.preventDefault();
+    (async () => {
+      const waiting = userId() ? await Outbox.pendingCount(userId()) : 0;
+      if (waiting && !window.confirm(text("msgLogoutWaiting").replace("{count}", waiting))) return;
+      form.dataset.checked = "1";
+      form.requestSubmit();
+    })();
   }, true);
 
   // Boosted links are fetches the service worker cannot answer with a page: navigate for real.

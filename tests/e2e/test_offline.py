@@ -302,6 +302,32 @@ def test_the_same_draft_from_two_tabs_makes_one_report_and_the_second_tab_sees_t
     assert reports_of(live_app, [job_id]) == [(job_id, 1)]
 
 
+def test_signing_out_online_with_work_still_queued_asks_first(open_tablet, live_app, tmp_path):
+    job_id, context, page = queue_a_report_offline(open_tablet, live_app, tmp_path, "tech2", "在线退出")
+    # Back online, but the server cannot take the report yet: it stays in the outbox.
+    context.route(
+        f"**/jobs/{job_id}/report", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )
+    context.set_offline(False)
+    page.goto("/outbox")
+    expect(page.locator(".outbox-item")).to_have_count(1)
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator(".usermenu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_timeout(1000)
+    page.goto("/outbox")
+    expect(page).to_have_url(re.compile(r"^[^?]*/outbox$"))  # declined: still signed in
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".usermenu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login$"))
+    expect(page.locator(".flash")).to_contain_text("You have signed out.")
+    context.unroute(f"**/jobs/{job_id}/report")
+    assert reports_of(live_app, [job_id]) == []
+
+
 def test_a_submission_stored_whose_answer_was_lost_is_stored_once(open_tablet, live_app, tmp_path):
     job_id, context, page = queue_a_report_offline(open_tablet, live_app, tmp_path, "tech2", "回答丢失")
     lost = []
