@@ -3,7 +3,6 @@
 // and the manager's signature pad on the review page.
 (function () {
   "use strict";
-  const MAX_EDGE = 1600;
 
   function newId() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -12,26 +11,6 @@
     b[8] = (b[8] & 0x3f) | 0x80;
     const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-
-  function setFiles(input, files) {
-    const transfer = new DataTransfer();
-    files.forEach((file) => transfer.items.add(file));
-    input.files = transfer.files;
-  }
-
-  async function shrink(file) {
-    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-    const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
-    if (scale === 1 && file.size < 1500000) { bitmap.close(); return file; }
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    bitmap.close();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
-    const name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
-    return new File([blob], name, { type: "image/jpeg", lastModified: Date.now() });
   }
 
   // Points: the same rules as scoring.py, for the preview only.
@@ -163,8 +142,8 @@
         input.dataset.busy = "1";
         label.textContent = form.dataset.msgShrinking;
         try {
-          const file = await shrink(input.files[0]);
-          setFiles(input, [file]);
+          const file = await window.intranet.shrinkPhoto(input.files[0]);
+          window.intranet.setFiles(input, [file]);
           label.textContent = file.name;
           await keepPhoto(key, file);
         } catch (e) {
@@ -176,7 +155,7 @@
       if (input.files.length) return;
       const kept = await keptPhoto(key);
       if (kept && !input.files.length) {
-        setFiles(input, [new File([kept.blob], kept.name, { type: kept.type })]);
+        window.intranet.setFiles(input, [new File([kept.blob], kept.name, { type: kept.type })]);
         label.textContent = kept.name;
       }
     });
@@ -229,41 +208,7 @@
   function setUpSignature(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    const canvas = form.querySelector("[data-signature-pad]");
-    const input = form.querySelector("[data-signature-input]");
-    const context = canvas.getContext("2d");
-    Object.assign(context, { lineWidth: 3, lineCap: "round", lineJoin: "round", strokeStyle: "#111" });
-    let drawing = false;
-    let dirty = false;
-    function point(event) {
-      const box = canvas.getBoundingClientRect();
-      return [((event.clientX - box.left) * canvas.width) / box.width, ((event.clientY - box.top) * canvas.height) / box.height];
-    }
-    canvas.addEventListener("pointerdown", (event) => {
-      drawing = true;
-      canvas.setPointerCapture(event.pointerId);
-      context.beginPath();
-      context.moveTo(...point(event));
-      event.preventDefault();
-    });
-    canvas.addEventListener("pointermove", (event) => {
-      if (!drawing) return;
-      context.lineTo(...point(event));
-      context.stroke();
-      dirty = true;
-    });
-    function finish() {
-      if (!drawing) return;
-      drawing = false;
-      if (dirty) canvas.toBlob((blob) => setFiles(input, [new File([blob], "signature.png", { type: "image/png" })]), "image/png");
-    }
-    canvas.addEventListener("pointerup", finish);
-    canvas.addEventListener("pointercancel", finish);
-    form.querySelector("[data-signature-clear]").addEventListener("click", () => {
-      context.clearRect(0, 0, canvas.width, canvas.height);
-      dirty = false;
-      setFiles(input, []);
-    });
+    window.intranet.signaturePad(form);
   }
 
   // The inspection page says when the server holds the answers: the tablet's draft can go.

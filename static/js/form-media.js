@@ -1,0 +1,81 @@
+// Photos and signatures in forms, shared by the visit report and the inspection pages: photos
+// shrunk on the tablet before they are queued or sent, and a signature drawn with a finger or pen
+// on a canvas, kept as a PNG file in the form's file input.
+(function () {
+  "use strict";
+  const MAX_EDGE = 1600;
+  const JPEG_QUALITY = 0.85;
+  const SMALL_ENOUGH = 1_500_000; // bytes: a photo this small and no larger than MAX_EDGE is kept as it is
+
+  async function shrinkPhoto(file) {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < SMALL_ENOUGH) {
+      bitmap.close();
+      return file;
+    }
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
+    const name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
+    return new File([blob], name, { type: "image/jpeg", lastModified: Date.now() });
+  }
+
+  function setFiles(input, files) {
+    const transfer = new DataTransfer();
+    files.forEach((file) => transfer.items.add(file));
+    input.files = transfer.files;
+  }
+
+  function signaturePad(form) {
+    const canvas = form.querySelector("[data-signature-pad]");
+    const input = form.querySelector("[data-signature-input]");
+    const context = canvas.getContext("2d");
+    Object.assign(context, { lineWidth: 3, lineCap: "round", lineJoin: "round", strokeStyle: "#111" });
+    let drawing = false;
+    let dirty = false;
+
+    function point(event) {
+      const box = canvas.getBoundingClientRect();
+      return [((event.clientX - box.left) * canvas.width) / box.width, ((event.clientY - box.top) * canvas.height) / box.height];
+    }
+    canvas.addEventListener("pointerdown", (event) => {
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      context.beginPath();
+      context.moveTo(...point(event));
+      event.preventDefault();
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (!drawing) return;
+      context.lineTo(...point(event));
+      context.stroke();
+      dirty = true;
+    });
+    function finish() {
+      if (!drawing) return;
+      drawing = false;
+      if (dirty) canvas.toBlob((blob) => setFiles(input, [new File([blob], "signature.png", { type: "image/png" })]), "image/png");
+    }
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+    input.addEventListener("change", async () => {
+      // A signature put back into the form (reopened from the outbox): show it on the pad.
+      if (!input.files.length) return;
+      const image = await createImageBitmap(input.files[0]);
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      dirty = true;
+    });
+    form.querySelector("[data-signature-clear]").addEventListener("click", () => {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      dirty = false;
+      setFiles(input, []);
+    });
+  }
+
+  window.intranet = Object.assign(window.intranet || {}, { setFiles, shrinkPhoto, signaturePad });
+})();
