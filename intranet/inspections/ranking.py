@@ -109,3 +109,15 @@ def families() -> list[tuple[str, str]]:
         .order_by(InspectionTemplate.family, InspectionTemplate.version)
     ).all()
     return list({family: title for family, title, _v in rows}.items())
+
+
+def busiest_family(known: list[tuple[str, str]]) -> str:
+    """The checklist a ranking opens on: the one signed off most recently, else the first."""
+    latest = db.session.scalar(
+        select(InspectionTemplate.family)
+        .join(Inspection, Inspection.template_id == InspectionTemplate.id)
+        .where(Inspection.signed_at.is_not(None))
+        .order_by(Inspection.signed_at.desc())
+        .limit(1)
+    )
+    return latest or (known[0][0] if known else "")

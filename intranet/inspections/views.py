@@ -22,7 +22,7 @@ from intranet.inspections import actions as corrective
 from intranet.inspections import blueprint, service
 from intranet.inspections.forms import AssignForm
 from intranet.inspections.models import ActionStatus, InspectionStatus
-from intranet.inspections.ranking import branch_ranking, families, parse_period
+from intranet.inspections.ranking import branch_ranking, busiest_family, families, parse_period
 from intranet.inspections.templates_io import Upload
 from intranet.listing import paginate_request
 from intranet.offline.idempotency import CLIENT_ID, idempotent, remember_result
@@ -327,7 +327,7 @@ def ranking():
     known = families()
     today = utc_to_local(utcnow()).date()
     period = parse_period(request.args.get("period") or f"{today.year}-{today.month:02d}")
-    family = request.args.get("family") or (known[0][0] if known else "")
+    family = request.args.get("family") or busiest_family(known)
     if known and family not in dict(known):
         raise Invalid(_("Unknown filter value for %(name)s.", name="family"))
     result = branch_ranking(current_user, family, period) if family else None

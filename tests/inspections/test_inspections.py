@@ -370,6 +370,10 @@ def test_branch_ranking_averages_signed_off_scores(
     assert response.status_code == 200
     assert "19 " in page_text(response) and "95.0" in page_text(response)
     assert client.get("/inspections/ranking?period=2026-13").status_code == 422
+    # Opened without a choice, the ranking shows the checklist signed off last, not an empty one.
+    make_template(family="AAA-NEVER-USED")
+    opened = page_text(client.get("/inspections/ranking", headers=EN))
+    assert "95.0" in opened and "No signed-off inspections" not in opened
 
 
 def test_index_and_fragment(client, make_inspection, technician):
