@@ -9,8 +9,8 @@ from flask import current_app
 SHELL_FILES = [
     "css/app.css",
     "vendor/htmx-2.0.11.min.js",
-    "js/form-media.js",
     "js/app.js",
+    "js/form-kit.js",
     "js/outbox.js",
     "js/offline.js",
     "js/visit-report.js",

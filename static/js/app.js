@@ -52,25 +52,27 @@
   });
 
   // Scripts for one kind of page are fetched when such a page first appears, keeping Today light.
+  // They run in the order asked for (async = false), after form-kit.js, which they all use.
+  function loadScript(src) {
+    if (document.querySelector(`script[data-feature="${CSS.escape(src)}"]`)) return;
+    const script = document.createElement("script");
+    script.src = src;
+    script.async = false;
+    script.dataset.feature = src;
+    document.head.append(script);
+  }
   function loadFeatureScripts(root) {
     const app = document.getElementById("app");
     if (!app || !root.querySelector) return;
     // Any page part may name the script it needs with data-feature-script; each loads once.
     const wanted = Array.from(root.querySelectorAll("[data-feature-script]"), (el) => el.dataset.featureScript);
     if (root.matches?.("[data-feature-script]")) wanted.push(root.dataset.featureScript);
-    for (const src of new Set(wanted)) {
-      if (document.querySelector(`script[data-feature="${CSS.escape(src)}"]`)) continue;
-      const extra = document.createElement("script");
-      extra.src = src;
-      extra.dataset.feature = src;
-      document.head.append(extra);
+    if (root.querySelector("[data-visit-report]") || root.matches?.("[data-visit-report]")) {
+      wanted.push(app.dataset.visitReportScript);
     }
-    if (document.querySelector('script[data-feature="visit-report"]')) return;
-    if (!root.querySelector("[data-visit-report]")) return;
-    const script = document.createElement("script");
-    script.src = app.dataset.visitReportScript;
-    script.dataset.feature = "visit-report";
-    document.head.append(script);
+    if (!wanted.length) return;
+    loadScript(app.dataset.formKitScript);
+    new Set(wanted).forEach(loadScript);
   }
   document.addEventListener("htmx:load", (event) => loadFeatureScripts(event.detail.elt));
   document.addEventListener("DOMContentLoaded", () => loadFeatureScripts(document));

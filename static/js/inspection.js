@@ -4,15 +4,6 @@
 (function () {
   "use strict";
 
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-
   // Points: the same rules as scoring.py, for the preview only.
   function deduction(item) {
     const points = parseFloat(item.dataset.points) || 0;
@@ -195,7 +186,7 @@
   function setUpForm(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = newId();
+    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = window.intranet.newId();
     const show = setUpSections(form);
     if (restoreDraft(form)) window.intranet?.showMessage(form.dataset.msgDraftRestored, "info");
     setUpPhotos(form);

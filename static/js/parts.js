@@ -3,19 +3,10 @@
 (function () {
   "use strict";
 
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-
   function setUp(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = newId();
+    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = window.intranet.newId();
     const body = form.querySelector("[data-request-lines]");
     form.querySelector("[data-add-request-line]")?.addEventListener("click", () => {
       const rows = body.querySelectorAll("[data-request-line]");

@@ -3,15 +3,6 @@
 (function () {
   "use strict";
 
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-
   function setUpPhotos(form) {
     const input = form.querySelector("[data-photo-input]");
     const previews = form.querySelector("[data-photo-previews]");
@@ -100,7 +91,7 @@
   function setUp(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = newId();
+    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = window.intranet.newId();
     setUpPhotos(form);
     window.intranet.signaturePad(form);
     setUpPartLines(form);

@@ -1,8 +1,18 @@
-// Photos and signatures in forms, shared by the visit report and the inspection pages: photos
-// shrunk on the tablet before they are queued or sent, and a signature drawn with a finger or pen
-// on a canvas, kept as a PNG file in the form's file input.
+// What the forms of the feature scripts share (visit report, inspection, part request): the
+// client_id a form gets when it opens (the outbox's exactly-once key), photos shrunk on the tablet
+// before they are queued or sent, and a signature drawn with a finger or pen on a canvas, kept as
+// a PNG file in the form's file input. app.js loads it before any feature script.
 (function () {
   "use strict";
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
   const MAX_EDGE = 1600;
   const JPEG_QUALITY = 0.85;
   const SMALL_ENOUGH = 1_500_000; // bytes: a photo this small and no larger than MAX_EDGE is kept as it is
@@ -77,5 +87,5 @@
     });
   }
 
-  window.intranet = Object.assign(window.intranet || {}, { setFiles, shrinkPhoto, signaturePad });
+  window.intranet = Object.assign(window.intranet || {}, { newId, setFiles, shrinkPhoto, signaturePad });
 })();
