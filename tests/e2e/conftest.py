@@ -4,6 +4,7 @@ The server's database is built by the real migrations and the demo data command,
 README's first command does it.
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -198,3 +199,30 @@ def sign_in(page, login: str, password: str = "demo1234") -> None:
     page.fill("#password", password)
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def open_tablet(tmp_path, live_server, playwright):
+    """Open (and reopen) a browser on one profile folder, as a tablet would: its service worker,
+    caches and outbox survive a restart. Options go to the context (offline=True, has_touch=True)."""
+    contexts = []
+
+    def open_context(**options):
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 800},
+            locale="en-US",
+            base_url=live_server.url,
+            **options,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        with contextlib.suppress(Exception):  # already closed by the test
+            context.close()

@@ -2,7 +2,6 @@
 failed item and its photo, synced through the outbox, a corrective action opened, signed off, then frozen.
 """
 
-import contextlib
 import re
 import time
 
@@ -10,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, serve_demo, sign_in
+from tests.e2e.conftest import ConsoleWatch, serve_demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -62,32 +61,7 @@ def answer_every_section(page):
             page.get_by_role("button", name="Next section").click()
 
 
-@pytest.fixture
-def tablet(tmp_path, live_server, playwright):
-    contexts = []
-
-    def open_context():
-        context = playwright.chromium.launch_persistent_context(
-            tmp_path / "profile",
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 800},
-            locale="en-US",
-            base_url=live_server.url,
-            has_touch=True,
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context
-
-    yield open_context
-    for context in contexts:
-        with contextlib.suppress(Exception):
-            context.close()
-
-
-def test_assign_fill_offline_sync_act_sign_and_freeze(browser, tablet, live_server, live_app, tmp_path):
+def test_assign_fill_offline_sync_act_sign_and_freeze(browser, open_tablet, live_server, live_app, tmp_path):
     console = ConsoleWatch()
     office = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US", base_url=live_server.url)
     office.set_default_timeout(15_000)
@@ -106,7 +80,7 @@ def test_assign_fill_offline_sync_act_sign_and_freeze(browser, tablet, live_serv
     expect(desk.locator(".badge.inspection-assigned")).to_be_visible()
 
     # The technician's tablet keeps the form after sign-in, then loses the network.
-    context = tablet()
+    context = open_tablet(has_touch=True)
     page = context.pages[0] if context.pages else context.new_page()
     console.attach(page)
     sign_in(page, "tech2")

@@ -4,17 +4,23 @@ Each test uses a browser profile of its own (launch_persistent_context), so serv
 caches and IndexedDB are as on a real tablet and survive closing the browser.
 """
 
-import contextlib
 import re
 import time
-from datetime import timedelta
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve_demo, sign_in
+from tests.e2e.conftest import serve_demo, sign_in
 from tests.e2e.outbox import QUEUE_REPORTS
+from tests.e2e.tablet import (
+    fill_report,
+    make_jobs,
+    outbox_states,
+    queue_a_report_offline,
+    reports_of,
+    wait_for_reports,
+    wait_until_pages_kept,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,135 +37,6 @@ def live_app(live_server):
     from intranet import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "SECRET_KEY": "e2e-secret"})
-
-
-def make_jobs(live_app, technician_login: str, count: int, fault: str) -> list[int]:
-    from intranet.auth.models import User
-    from intranet.customers.models import Customer
-    from intranet.db_types import utcnow
-    from intranet.extensions import db
-    from intranet.jobs import service
-
-    with live_app.app_context():
-        technician = db.session.query(User).filter_by(login=technician_login).one()
-        receptionist = (
-            db.session.query(User)
-            .filter(User.branch_id == technician.branch_id, User.role.in_(["receptionist", "manager"]))
-            .first()
-        )
-        customer = next(
-            c
-            for c in db.session.query(Customer).filter_by(branch_id=technician.branch_id).order_by(Customer.id)
-            if c.sites
-        )
-        ids = []
-        for n in range(count):
-            job = service.create_job(
-                receptionist,
-                customer,
-                service.JobData(
-                    site_id=customer.sites[0].id,
-                    source="complaint",
-                    priority="normal",
-                    fault_description=f"{fault} #{n}",
-                    due_at=utcnow() + timedelta(hours=1),
-                    assigned_to_id=technician.id,
-                ),
-            )
-            ids.append(job.id)
-        db.session.commit()
-        return ids
-
-
-def reports_of(live_app, job_ids):
-    from intranet.attachments.models import Attachment
-    from intranet.extensions import db
-    from intranet.jobs.models import VisitReport
-
-    with live_app.app_context():
-        reports = db.session.query(VisitReport).filter(VisitReport.job_id.in_(job_ids)).order_by(VisitReport.id).all()
-        photos = {
-            r.job_id: db.session.query(Attachment).filter_by(owner_id=r.id, kind="photo").count() for r in reports
-        }
-        return [(r.job_id, photos[r.job_id]) for r in reports]
-
-
-@pytest.fixture
-def open_tablet(tmp_path, live_server, playwright):
-    """Open (and reopen) a browser on one profile folder, as a tablet would."""
-    contexts = []
-
-    def open_context(offline=False):
-        context = playwright.chromium.launch_persistent_context(
-            tmp_path / "profile",
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 800},
-            locale="en-US",
-            base_url=live_server.url,
-            offline=offline,
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context
-
-    yield open_context
-    for context in contexts:
-        with contextlib.suppress(Exception):  # already closed by the test
-            context.close()
-
-
-def wait_until_pages_kept(page):
-    page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.pagesWarmed")
-
-
-def fill_report(page, tmp_path, fault="点火针积碳"):
-    page.get_by_label("Fault found").fill(fault)
-    page.get_by_label("Action taken").fill("清洁点火针并试机")
-    page.get_by_label("Fixed").check()
-    photo = tmp_path / "photo.jpg"
-    Image.new("RGB", (2400, 1800), (30, 140, 90)).save(photo, "JPEG")
-    page.locator("[data-photo-input]").set_input_files([photo])
-    expect(page.locator("[data-photo-previews] img")).to_have_count(1)
-    page.get_by_label("5", exact=True).check()
-    pad = page.locator("[data-signature-pad]")
-    pad.evaluate("pad => pad.scrollIntoView({block: 'center'})")
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 30, box["y"] + 60)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 200, box["y"] + 120, steps=8)
-    page.mouse.up()
-    page.wait_for_function("() => document.querySelector('[data-signature-input]').files.length === 1")
-
-
-def outbox_states(page):
-    page.goto("/outbox")
-    page.wait_for_selector("[data-outbox-list] ul, [data-outbox-list] .empty:not(:has-text('Loading'))")
-    return page.locator(".outbox-item").evaluate_all("items => items.map(item => item.dataset.state)")
-
-
-def queue_a_report_offline(open_tablet, live_app, tmp_path, login, fault):
-    [job_id] = make_jobs(live_app, login, 1, fault)
-    context = open_tablet()
-    page = context.new_page()
-    sign_in(page, login)
-    page.goto(f"/jobs/{job_id}/report")
-    wait_until_pages_kept(page)
-    context.set_offline(True)
-    page.reload()
-    fill_report(page, tmp_path)
-    page.get_by_role("button", name="Submit the report").click()
-    expect(page.locator("[data-outbox-count]")).to_have_text("1")
-    return job_id, context, page
-
-
-def wait_for_reports(page, live_app, job_ids, expected, seconds=20):
-    # page.wait_for_timeout, not time.sleep: Playwright runs route handlers only while we wait on it.
-    deadline = time.monotonic() + seconds
-    while reports_of(live_app, job_ids) != expected and time.monotonic() < deadline:
-        page.wait_for_timeout(300)
-    return reports_of(live_app, job_ids)
 
 
 def test_a_report_filled_offline_survives_a_restart_and_is_sent_once(open_tablet, live_server, live_app, tmp_path):

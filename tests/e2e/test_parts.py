@@ -10,11 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e import test_offline
 from tests.e2e.conftest import serve_demo, sign_in
-from tests.e2e.test_offline import fill_report, make_jobs, wait_until_pages_kept
-
-open_tablet = test_offline.open_tablet  # a browser profile of its own, as a tablet has
+from tests.e2e.tablet import fill_report, make_jobs, wait_until_pages_kept
 
 pytestmark = pytest.mark.e2e
 
