@@ -59,6 +59,11 @@ def _tokenizer():
     return _jieba
 
 
+def warm_up() -> None:
+    """Load the dictionary now (gunicorn.conf.py does it as a worker starts), not on the first search."""
+    _tokenizer()
+
+
 def words(text: str) -> list[str]:
     """Every searchable word of `text`, lower-cased, in order, with repeats."""
     found = []
