@@ -420,7 +420,7 @@ def _parts_url_values(technician, keeper, branch) -> dict:
     from datetime import date, timedelta
     from decimal import Decimal
 
-    from intranet.parts import ledger, service
+    from intranet.parts import ledger, part_requests, stock_takes
     from intranet.parts.models import Loan, Part, Store
 
     part = Part(code="URL-1", name="点火针", unit="个", price=Decimal("8.00"), min_stock=Decimal(2))
@@ -428,9 +428,11 @@ def _parts_url_values(technician, keeper, branch) -> dict:
     db.session.add_all([part, warehouse])
     db.session.flush()
     ledger.post_move(keeper, "receipt", part, 5, to_store=warehouse)
-    request, _created = service.create_request(
+    request, _created = part_requests.create_request(
         technician,
-        service.RequestData(client_id=str(uuid.uuid4()), lines=[service.RequestLineData("URL-1", Decimal(1))]),
+        part_requests.RequestData(
+            client_id=str(uuid.uuid4()), lines=[part_requests.RequestLineData("URL-1", Decimal(1))]
+        ),
     )
     loan = Loan(
         branch_id=branch.id,
@@ -441,7 +443,7 @@ def _parts_url_values(technician, keeper, branch) -> dict:
         due_on=date.today() + timedelta(days=3),
     )
     db.session.add(loan)
-    take = service.start_stock_take(keeper, warehouse)
+    take = stock_takes.start_stock_take(keeper, warehouse)
     db.session.commit()
     return {
         "part_id": part.id,

@@ -324,9 +324,9 @@ def submit_visit_report(
     # Check every file before writing anything, so a bad photo saves nothing at all.
     for upload in [*photos, signature]:
         attachments.check_image(upload.data, upload.filename)
-    from intranet.parts import service as parts  # the parts package builds on jobs, not the other way
+    from intranet.parts import part_requests  # the parts package builds on jobs, not the other way
 
-    catalogue = parts.check_report_lines([(p.part_code, p.quantity) for p in data.parts])
+    catalogue = part_requests.check_report_lines([(p.part_code, p.quantity) for p in data.parts])
 
     report = VisitReport(
         job_id=job.id,
@@ -363,7 +363,7 @@ def submit_visit_report(
         raise Conflict(_("This job already has a visit report.")) from None
 
     # The parts leave the technician's van in this transaction: a short van refuses the whole report.
-    parts.use_parts_on_job(actor, job, [(p.part_code, p.quantity) for p in data.parts])
+    part_requests.use_parts_on_job(actor, job, [(p.part_code, p.quantity) for p in data.parts])
     for upload in photos:
         attachments.store_image(actor, REPORT_OWNER, report.id, "photo", upload.data, upload.filename)
     report.signature_id = attachments.store_image(

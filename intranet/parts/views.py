@@ -16,7 +16,7 @@ from intranet.extensions import db
 from intranet.listing import paginate_request, search_text
 from intranet.offline.idempotency import idempotent, remember_result
 from intranet.offline.pages import offline_pages
-from intranet.parts import blueprint, importing, service
+from intranet.parts import blueprint, importing, part_requests, registers, service, shortages, stock_takes
 from intranet.parts.forms import (
     ImportForm,
     LoanForm,
@@ -157,13 +157,13 @@ def import_parts():
 @blueprint.route("/parts/stores")
 @requires("parts.stock")
 def stores():
-    return render("parts/stores.html", stores=service.stores_for(current_user), low=service.low_stock(current_user))
+    return render("parts/stores.html", stores=service.stores_for(current_user), low=shortages.low_stock(current_user))
 
 
 @blueprint.route("/parts/low-stock")
 @requires("parts.stock")
 def low_stock():
-    return render("parts/low_stock.html", low=service.low_stock(current_user))
+    return render("parts/low_stock.html", low=shortages.low_stock(current_user))
 
 
 @blueprint.route("/parts/stores/<int:store_id>")
@@ -249,7 +249,7 @@ def requests():
     status = request.args.get("status") or None
     if status is not None and status not in set(RequestStatus):
         raise Invalid(_("Unknown filter value for %(name)s.", name="status"))
-    page = paginate_request(service.list_requests(current_user, status))
+    page = paginate_request(part_requests.list_requests(current_user, status))
     return render(
         "parts/requests.html",
         fragments={"request-results": "parts/_requests.html"},
@@ -270,19 +270,19 @@ def new_request():
         if job_id and job_id.isdigit() and int(job_id) in {c.value for c in form.job_id.choices}:
             form.job_id.data = int(job_id)
     elif form.validate_on_submit():
-        data = service.RequestData(
+        data = part_requests.RequestData(
             client_id=form.client_id.data.lower(),
             job_id=form.job_id.data,
             note=form.note.data or "",
             draft=form.draft.data,
             lines=[
-                service.RequestLineData(line.form.code.data, line.form.quantity.number)
+                part_requests.RequestLineData(line.form.code.data, line.form.quantity.number)
                 for line in form.lines
                 if line.form.code.data
             ],
         )
         try:
-            part_request, created = service.create_request(current_user, data)
+            part_request, created = part_requests.create_request(current_user, data)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -310,7 +310,7 @@ def new_request():
 @blueprint.route("/parts/requests/<int:request_id>")
 @requires("parts.requests")
 def show_request(request_id: int):
-    part_request = service.get_request(current_user, request_id)
+    part_request = part_requests.get_request(current_user, request_id)
     warehouse = service.warehouse_of(part_request.branch_id)
     on_hand = (
         {line.part_id: service.ledger.balance(warehouse.id, line.part_id) for line in part_request.lines}
@@ -334,8 +334,8 @@ def show_request(request_id: int):
 @blueprint.route("/parts/requests/<int:request_id>/submit", methods=["POST"])
 @requires("parts.request")
 def submit_request(request_id: int):
-    part_request = service.get_request(current_user, request_id)
-    service.submit_request(current_user, part_request)
+    part_request = part_requests.get_request(current_user, request_id)
+    part_requests.submit_request(current_user, part_request)
     db.session.commit()
     flash(_("Request %(ref)s sent for approval.", ref=part_request.reference), "success")
     return _back("parts.show_request", request_id=part_request.id)
@@ -344,7 +344,7 @@ def submit_request(request_id: int):
 @blueprint.route("/parts/requests/<int:request_id>/approve", methods=["POST"])
 @requires("parts.approve")
 def approve(request_id: int):
-    part_request = service.get_request(current_user, request_id, "parts.approve")
+    part_request = part_requests.get_request(current_user, request_id, "parts.approve")
     RejectForm().validate_on_submit()  # CSRF; the quantities are read below
     approved = {}
     for line in part_request.lines:
@@ -355,7 +355,7 @@ def approve(request_id: int):
         if quantity is None or quantity < 0:
             raise Invalid(_("Approved quantities are numbers from 0 up to what was asked for."))
         approved[line.id] = quantity
-    service.approve_request(current_user, part_request, approved)
+    part_requests.approve_request(current_user, part_request, approved)
     db.session.commit()
     flash(
         _("Request %(ref)s: %(status)s.", ref=part_request.reference, status=part_request.status_enum.label), "success"
@@ -366,11 +366,11 @@ def approve(request_id: int):
 @blueprint.route("/parts/requests/<int:request_id>/reject", methods=["POST"])
 @requires("parts.approve")
 def reject(request_id: int):
-    part_request = service.get_request(current_user, request_id, "parts.approve")
+    part_request = part_requests.get_request(current_user, request_id, "parts.approve")
     form = RejectForm()
     if not form.validate_on_submit():
         raise Invalid(_("Say why the request is rejected."))
-    service.reject_request(current_user, part_request, form.reason.data)
+    part_requests.reject_request(current_user, part_request, form.reason.data)
     db.session.commit()
     flash(_("Request %(ref)s rejected.", ref=part_request.reference), "success")
     return _back("parts.show_request", request_id=part_request.id)
@@ -379,8 +379,8 @@ def reject(request_id: int):
 @blueprint.route("/parts/requests/<int:request_id>/issue", methods=["POST"])
 @requires("parts.issue")
 def issue(request_id: int):
-    part_request = service.get_request(current_user, request_id, "parts.issue")
-    service.issue_request(current_user, part_request)
+    part_request = part_requests.get_request(current_user, request_id, "parts.issue")
+    part_requests.issue_request(current_user, part_request)
     db.session.commit()
     flash(_("Request %(ref)s issued to the van.", ref=part_request.reference), "success")
     return _back("parts.show_request", request_id=part_request.id)
@@ -402,7 +402,7 @@ def _branch_users(role: str | None = None):
 @requires("parts.stock")
 def returns():
     form = ReturnForm(technicians=_branch_users(Role.TECHNICIAN)) if can(current_user, "parts.keep") else None
-    return render("parts/returns.html", returns=service.returns_for(current_user), form=form)
+    return render("parts/returns.html", returns=registers.returns_for(current_user), form=form)
 
 
 @blueprint.route("/parts/returns", methods=["POST"])
@@ -411,9 +411,9 @@ def new_return():
     form = ReturnForm(technicians=_branch_users(Role.TECHNICIAN))
     if form.validate_on_submit() and form.quantity.number is not None:
         try:
-            service.record_return(
+            registers.record_return(
                 current_user,
-                service.ReturnData(
+                registers.ReturnData(
                     code=form.code.data,
                     quantity=form.quantity.number,
                     technician_id=form.technician_id.data,
@@ -431,7 +431,7 @@ def new_return():
             db.session.commit()
             flash(_("The old part is recorded."), "success")
             return _back("parts.returns")
-    return render("parts/returns.html", status=422, returns=service.returns_for(current_user), form=form)
+    return render("parts/returns.html", status=422, returns=registers.returns_for(current_user), form=form)
 
 
 # Loans
@@ -442,7 +442,7 @@ def new_return():
 def loans():
     form = LoanForm(borrowers=_branch_users()) if can(current_user, "parts.keep") else None
     today = utc_to_local(utcnow()).date()
-    return render("parts/loans.html", loans=service.loans_for(current_user), form=form, today=today)
+    return render("parts/loans.html", loans=registers.loans_for(current_user), form=form, today=today)
 
 
 @blueprint.route("/parts/loans", methods=["POST"])
@@ -452,9 +452,9 @@ def lend():
     today = utc_to_local(utcnow()).date()
     if form.validate_on_submit() and form.quantity.number is not None:
         try:
-            service.lend(
+            registers.lend(
                 current_user,
-                service.LoanData(
+                registers.LoanData(
                     item=form.item.data or "",
                     code=form.code.data or "",
                     quantity=form.quantity.number,
@@ -470,13 +470,13 @@ def lend():
             db.session.commit()
             flash(_("The loan is recorded."), "success")
             return _back("parts.loans")
-    return render("parts/loans.html", status=422, loans=service.loans_for(current_user), form=form, today=today)
+    return render("parts/loans.html", status=422, loans=registers.loans_for(current_user), form=form, today=today)
 
 
 @blueprint.route("/parts/loans/<int:loan_id>/return", methods=["POST"])
 @requires("parts.keep")
 def return_loan(loan_id: int):
-    service.return_loan(current_user, loan_id)
+    registers.return_loan(current_user, loan_id)
     db.session.commit()
     flash(_("Marked as returned."), "success")
     return _back("parts.loans")
@@ -489,7 +489,7 @@ def return_loan(loan_id: int):
 @requires("parts.keep")
 def start_stock_take(store_id: int):
     store = service.get_store(current_user, store_id, "parts.keep")
-    take = service.start_stock_take(current_user, store)
+    take = stock_takes.start_stock_take(current_user, store)
     db.session.commit()
     return _back("parts.stock_take", stock_take_id=take.id)
 
@@ -497,7 +497,7 @@ def start_stock_take(store_id: int):
 @blueprint.route("/parts/stock-takes/<int:stock_take_id>")
 @requires("parts.stock")
 def stock_take(stock_take_id: int):
-    take = service.get_stock_take(current_user, stock_take_id)
+    take = stock_takes.get_stock_take(current_user, stock_take_id)
     return render(
         "parts/stock_take.html",
         take=take,
@@ -511,7 +511,7 @@ def stock_take(stock_take_id: int):
 @blueprint.route("/parts/stock-takes/<int:stock_take_id>", methods=["POST"])
 @requires("parts.keep")
 def count(stock_take_id: int):
-    take = service.get_stock_take(current_user, stock_take_id, "parts.keep")
+    take = stock_takes.get_stock_take(current_user, stock_take_id, "parts.keep")
     RejectForm().validate_on_submit()  # CSRF is checked globally; this form has no fields of its own
     action = request.form.get("action")
     if action not in ("save", "submit"):
@@ -524,7 +524,7 @@ def count(stock_take_id: int):
             if quantity is None:
                 raise Invalid(_("Counts are numbers (%(code)s).", code=line.part.code))
             counts[line.id] = quantity
-    service.record_counts(current_user, take, counts, submit=action == "submit")
+    stock_takes.record_counts(current_user, take, counts, submit=action == "submit")
     db.session.commit()
     flash(_("Counts saved."), "success")
     return _back("parts.stock_take", stock_take_id=take.id)
@@ -533,8 +533,8 @@ def count(stock_take_id: int):
 @blueprint.route("/parts/stock-takes/<int:stock_take_id>/approve", methods=["POST"])
 @requires("parts.approve")
 def approve_stock_take(stock_take_id: int):
-    take = service.get_stock_take(current_user, stock_take_id, "parts.approve")
-    service.approve_stock_take(current_user, take)
+    take = stock_takes.get_stock_take(current_user, stock_take_id, "parts.approve")
+    stock_takes.approve_stock_take(current_user, take)
     db.session.commit()
     flash(_("Stock-take approved: the differences are booked as adjustments."), "success")
     return _back("parts.stock_take", stock_take_id=take.id)

@@ -7,7 +7,7 @@ import pytest
 
 from intranet.auth.roles import Role
 from intranet.jobs.models import PartUsed
-from intranet.parts import ledger, service
+from intranet.parts import ledger, part_requests
 from intranet.parts.models import PartRequest, StockMove
 from tests.conftest import page_text
 from tests.jobs.test_reports import post_report, report_form
@@ -176,7 +176,7 @@ def test_rejecting_needs_a_reason_and_approving_more_than_asked_is_refused(app, 
 def test_issuing_more_than_the_warehouse_holds_issues_nothing(app, db_session, people, setup):
     ask(as_user(app, people["tech"]), lines=(("IGN-07", "5"), ("SEAL-22", "11")))
     request = db_session.query(PartRequest).one()
-    service.approve_request(people["manager"], request)
+    part_requests.approve_request(people["manager"], request)
     db_session.commit()
     response = as_user(app, people["keeper"]).post_form(f"/parts/requests/{request.id}/issue", {}, headers=EN)
     assert response.status_code == 422

@@ -1,0 +1,134 @@
+"""Registers of the stores: old parts handed back (旧件交接) with warranty claims (配件索赔), and
+loans of tools and parts (配件借用单)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from intranet.auth.models import User
+from intranet.auth.permissions import ensure
+from intranet.auth.roles import Role
+from intranet.db_types import utcnow
+from intranet.errors import Conflict, Invalid, NotFound
+from intranet.extensions import db
+from intranet.parts import ledger
+from intranet.parts.models import (
+    Loan,
+    OldPartReturn,
+    PartCondition,
+)
+from intranet.parts.service import part_code_to_part
+
+
+@dataclass
+class ReturnData:
+    code: str
+    quantity: Decimal
+    technician_id: int
+    condition: str
+    job_id: int | None = None
+    serial: str = ""
+    warranty_claim: bool = False
+    claim_reference: str = ""
+    note: str = ""
+
+
+def record_return(actor, data: ReturnData) -> OldPartReturn:
+    ensure(actor, "parts.keep")
+    part = part_code_to_part(data.code)
+    quantity = ledger.check_quantity(part, data.quantity)
+    if data.condition not in set(PartCondition):
+        raise Invalid(_("Choose the old part's condition."))
+    technician = db.session.get(User, data.technician_id)
+    if technician is None or technician.role != Role.TECHNICIAN:
+        raise Invalid(_("Choose the technician who hands the part back."))
+    if actor.role != Role.ADMIN and technician.branch_id != actor.branch_id:
+        raise Invalid(_("Choose the technician who hands the part back."))
+    returned = OldPartReturn(
+        part_id=part.id,
+        job_id=data.job_id,
+        technician_id=technician.id,
+        received_by_id=actor.id,
+        branch_id=technician.branch_id,
+        quantity=quantity,
+        condition=data.condition,
+        serial=data.serial.strip(),
+        warranty_claim=data.warranty_claim,
+        claim_reference=data.claim_reference.strip(),
+        note=data.note.strip(),
+    )
+    db.session.add(returned)
+    db.session.flush()
+    return returned
+
+
+def returns_for(actor) -> list[OldPartReturn]:
+    ensure(actor, "parts.stock")
+    statement = select(OldPartReturn).options(joinedload(OldPartReturn.part), joinedload(OldPartReturn.technician))
+    if actor.role != Role.ADMIN:
+        statement = statement.where(OldPartReturn.branch_id == actor.branch_id)
+    return list(db.session.scalars(statement.order_by(OldPartReturn.id.desc()).limit(200)))
+
+
+# Loans (配件借用单)
+
+
+@dataclass
+class LoanData:
+    item: str
+    quantity: Decimal
+    borrower_id: int
+    due_on: date
+    code: str = ""
+
+
+def lend(actor, data: LoanData, today: date) -> Loan:
+    ensure(actor, "parts.keep")
+    part = part_code_to_part(data.code) if data.code.strip() else None
+    item = data.item.strip() or (part.name if part else "")
+    if not item:
+        raise Invalid(_("Say what is lent."))
+    quantity = ledger.check_quantity(part, data.quantity) if part else Decimal(data.quantity)
+    if quantity <= 0:
+        raise Invalid(_("The quantity must be more than zero."))
+    if data.due_on < today:
+        raise Invalid(_("The due date cannot be in the past."))
+    borrower = db.session.get(User, data.borrower_id)
+    if borrower is None or (actor.role != Role.ADMIN and borrower.branch_id != actor.branch_id):
+        raise Invalid(_("Choose who borrows it."))
+    loan = Loan(
+        branch_id=borrower.branch_id or actor.branch_id,
+        part_id=part.id if part else None,
+        item=item,
+        quantity=quantity,
+        borrower_id=borrower.id,
+        lent_by_id=actor.id,
+        due_on=data.due_on,
+    )
+    db.session.add(loan)
+    db.session.flush()
+    return loan
+
+
+def loans_for(actor) -> list[Loan]:
+    ensure(actor, "parts.stock")
+    statement = select(Loan).options(joinedload(Loan.borrower))
+    if actor.role != Role.ADMIN:
+        statement = statement.where(Loan.branch_id == actor.branch_id)
+    return list(db.session.scalars(statement.order_by(Loan.returned_at.is_not(None), Loan.due_on).limit(200)))
+
+
+def return_loan(actor, loan_id: int) -> Loan:
+    loan = db.session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound(_("No such loan."))
+    ensure(actor, "parts.keep", loan)
+    if loan.returned_at is not None:
+        raise Conflict(_("This loan is already returned."))
+    loan.returned_at = utcnow()
+    db.session.flush()
+    return loan
