@@ -18,4 +18,4 @@ def _permissions():
     return {"can": can}
 
 
-from intranet.parts import views  # noqa: E402,F401
+from intranet.parts import register_views, request_views, stock_take_views, views  # noqa: E402,F401
