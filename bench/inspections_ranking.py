@@ -83,7 +83,7 @@ def run(backend: str, inspections: int, submits: int) -> None:
         with app.app_context():
             from intranet.auth.models import User
             from intranet.extensions import db
-            from intranet.inspections import ranking, service
+            from intranet.inspections import assigning, filling, ranking, service
 
             template = next(t for t in service.active_templates() if t.family == "CU-SERVICE")
             bulk_signed_off(db, template, inspections)
@@ -91,19 +91,19 @@ def run(backend: str, inspections: int, submits: int) -> None:
             tech = db.session.query(User).filter_by(login="tech").one()
 
             def submit_one():
-                inspection = service.assign(
+                inspection = assigning.assign(
                     manager,
-                    service.AssignData(template.id, tech.branch_id, tech.id, datetime.now(UTC) + timedelta(days=1)),
+                    assigning.AssignData(template.id, tech.branch_id, tech.id, datetime.now(UTC) + timedelta(days=1)),
                 )
                 db.session.commit()
                 answers = {
-                    item.id: service.AnswerInput(
+                    item.id: filling.AnswerInput(
                         count="0" if item.photo_required_on_fail else str(item.id % 3), note="现场发现"
                     )
                     for item in inspection.template.items
                 }
                 start = time.perf_counter()
-                service.submit_inspection(tech, inspection, str(uuid.uuid4()), answers)
+                filling.submit_inspection(tech, inspection, str(uuid.uuid4()), answers)
                 db.session.commit()
                 return (time.perf_counter() - start) * 1000
 

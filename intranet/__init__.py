@@ -3,14 +3,49 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from intranet import (  # noqa: F401 (sqlite: engine events)
+    cli,
+    compression,
+    errorhandlers,
+    routing,
+    schedule,
+    security,
+    sqlite,
+    task_queue,
+    templating,
+)
+from intranet.access.permissions import unguarded_endpoints
+from intranet.admin import blueprint as admin
+from intranet.attachments import blueprint as attachments
+from intranet.auth import blueprint as auth
+from intranet.auth.service import load_user
 from intranet.config import secret_key_from, settings_from_environment
+from intranet.customers import blueprint as customers
+from intranet.dashboard import blueprint as dashboard
+from intranet.downloads import blueprint as downloads
+from intranet.extensions import babel, csrf, db, htmx, login_manager, migrate
+from intranet.frontdesk import blueprint as frontdesk
+from intranet.i18n import LOCALE_NAMES, select_locale, select_timezone
+from intranet.inspections import blueprint as inspections
+from intranet.jobs import blueprint as jobs
+from intranet.kb import blueprint as kb
+from intranet.main import blueprint as main
+from intranet.navigation import navigation_for
+from intranet.notifications import blueprint as notifications
+from intranet.offline import blueprint as offline
+from intranet.parts import blueprint as parts
+from intranet.sessions import PageRefreshedSessions
+from intranet.unit_of_work import TransactionalFlask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+    app = TransactionalFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -18,12 +53,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
+    app.session_interface = PageRefreshedSessions()
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
-
-    from intranet import cli, compression, errorhandlers, security, sqlite  # noqa: F401  (sqlite: engine events)
-    from intranet.extensions import babel, csrf, db, htmx, migrate
-    from intranet.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -31,7 +63,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     _init_login(app)
+    task_queue.init_app(app)
 
+    routing.register(app)  # before the blueprints: their <int:...> ids are bounded
     _register_blueprints(app)
     _register_template_globals(app)
     errorhandlers.register(app)
@@ -43,11 +77,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from intranet.auth.service import load_user
-    from intranet.extensions import login_manager
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to continue.")
@@ -57,29 +86,12 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from intranet.admin import blueprint as admin
-    from intranet.attachments import blueprint as attachments
-    from intranet.auth import blueprint as auth
-    from intranet.customers import blueprint as customers
-    from intranet.inspections import blueprint as inspections
-    from intranet.jobs import blueprint as jobs
-    from intranet.kb import blueprint as kb
-    from intranet.main import blueprint as main
-    from intranet.offline import blueprint as offline
-    from intranet.parts import blueprint as parts
-
-    for blueprint in (main, auth, admin, customers, jobs, inspections, parts, kb, attachments, offline):
+    blueprints = (main, auth, admin, dashboard, frontdesk, customers, jobs, inspections, parts, kb, attachments)
+    for blueprint in (*blueprints, downloads, offline, notifications):
         app.register_blueprint(blueprint)
 
 
 def _register_template_globals(app: Flask) -> None:
-    from flask_babel import get_locale
-    from flask_login import current_user
-
-    from intranet import templating
-    from intranet.i18n import LOCALE_NAMES
-    from intranet.navigation import navigation_for
-
     templating.register(app)
 
     @app.context_processor
@@ -92,8 +104,6 @@ def _register_template_globals(app: Flask) -> None:
 
 
 def _check_every_route_is_guarded(app: Flask) -> None:
-    from intranet.auth.permissions import unguarded_endpoints
-
     missing = unguarded_endpoints(app)
     if missing:
         raise RuntimeError(f"routes without @requires(...) or @public: {', '.join(missing)}")

@@ -55,6 +55,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "60")) * 1024 * 1024,
         # Done jobs reach the callback list this long after the visit (回访).
         "CALLBACK_DELAY_DAYS": int(os.environ.get("CALLBACK_DELAY_DAYS", "3")),
+        # ...and the next day for complaints, rescues, urgent jobs and a visit rated below 3 (jobs/callback_rules.py).
+        "CALLBACK_PROMPT_DAYS": int(os.environ.get("CALLBACK_PROMPT_DAYS", "1")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
@@ -62,6 +64,23 @@ def settings_from_environment(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": 25,
+        # The task queue (intranet/task_queue.py): Redis when REDIS_URL is set, for several app servers;
+        # else a SQLite file in instance/ that needs no server.
+        "QUEUE_URL": os.environ.get("REDIS_URL") or os.environ.get("QUEUE_URL") or None,
+        "QUEUE_WORKERS": int(os.environ.get("QUEUE_WORKERS", "4")),
+        # Web push: the VAPID private key (PEM, or base64url); without it, instance/vapid_private.pem
+        # made by `flask vapid-keys`. Every app server and consumer needs the same key.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost"),
+        # Push services are HTTPS; plain-HTTP endpoints only for a test's own loopback receiver.
+        "PUSH_INSECURE_ENDPOINTS": _flag("PUSH_INSECURE_ENDPOINTS", False),
+        # How long a push service keeps a message for a device that is off (a tablet off for a shift).
+        "PUSH_TTL_HOURS": int(os.environ.get("PUSH_TTL_HOURS", "24")),
+        # An export of more rows than this is written by a background task (once a queue is
+        # registered with exporting.run_in_background_with), the user notified with a link.
+        "EXPORT_BACKGROUND_ROWS": int(os.environ.get("EXPORT_BACKGROUND_ROWS", "250000")),
+        # How long such a file is kept for its owner (in the database, so any app server serves it).
+        "EXPORT_KEEP_HOURS": int(os.environ.get("EXPORT_KEEP_HOURS", "48")),
         # Added to the hash that names the service worker's shell cache: forces a new worker on
         # tablets without changing a file (and lets the tests play a deployment).
         "ASSET_VERSION_EXTRA": os.environ.get("ASSET_VERSION_EXTRA", ""),

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
+MAX_ID = 2**63 - 1  # the largest id either database stores: a larger one is simply not there
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -5,15 +5,25 @@ gas utility's customer-service hall, a vehicle repair centre), but nothing here 
 Every insert looks its row up first, so running the command twice changes nothing.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from intranet import events
 from intranet.auth.models import User
 from intranet.auth.service import hash_password
 from intranet.branches.models import Branch
 from intranet.customers.models import Customer, Equipment, Site
+from intranet.db_types import utcnow
+from intranet.downloads.demo import seed_downloads
 from intranet.extensions import db
+from intranet.frontdesk.demo import seed_frontdesk
+from intranet.inspections.demo import seed_inspections
+from intranet.jobs.demo import seed_job_history
+from intranet.jobs.events import JobDispatched
+from intranet.jobs.models import Job, JobEvent, Priority
+from intranet.kb.importer import seed_demo_articles
+from intranet.parts.demo import seed_parts
 
 DEMO_PASSWORD = "demo1234"
 
@@ -250,15 +260,12 @@ JOBS = [
     ("华远燃气丰台营业厅", "中央空调制冷效果差,营业厅温度偏高。", "maintenance", "normal", 5, "tech"),
     ("顺达汽车维修有限公司", "四柱举升机一侧下降时抖动。", "walk_in", "normal", 26, "tech2"),
     ("北京永和物业管理有限公司", "3 号楼空调外机噪音大,业主投诉。", "complaint", "normal", 28, None),
+    ("中关村智汇科技有限公司", "机房精密空调高压报警,压缩机停机。", "appointment", "urgent", 2, "tech.hd"),
+    ("李国华", "燃气热水器出水忽冷忽热。", "walk_in", "normal", 30, "tech.hd"),
 ]
 
 
 def _seed_jobs(added: dict) -> None:
-    from datetime import timedelta
-
-    from intranet.db_types import utcnow
-    from intranet.jobs.models import Job, JobEvent, Priority
-
     creator = db.session.scalar(select(User).where(User.login == "reception"))
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     for customer_name, fault, source, priority, hours, login in JOBS:
@@ -288,6 +295,7 @@ def _seed_jobs(added: dict) -> None:
         db.session.add(JobEvent(job_id=job.id, actor_id=creator.id, kind="created", detail=priority))
         if technician:
             db.session.add(JobEvent(job_id=job.id, actor_id=creator.id, kind="assigned", detail=technician.name))
+            events.publish(JobDispatched(creator, job))  # the technician's bell shows it, as a dispatch would
         added["jobs"] += 1
 
 
@@ -347,22 +355,12 @@ def seed() -> dict[str, int]:
                 added["equipment"] += new
     db.session.flush()
     _seed_jobs(added)
-    from intranet.parts.demo import seed_parts
+    seed_job_history(added)
 
     seed_parts(added)
-    _seed_inspections(added)
-    added["articles"] = _seed_articles()
-    return added
-
-
-def _seed_inspections(added: dict) -> None:
-    from intranet.inspections.demo import seed_inspections
-
     seed_inspections(added)
-
-
-def _seed_articles() -> int:
-    """The operations manual as knowledge-base articles (intranet/kb/demo_articles, our own words)."""
-    from intranet.kb.importer import seed_demo_articles
-
-    return seed_demo_articles()["created"]
+    seed_frontdesk(added)
+    seed_downloads(added)
+    # The operations manual as knowledge-base articles (intranet/kb/demo_articles, our own words).
+    added["articles"] = seed_demo_articles()["created"]
+    return added

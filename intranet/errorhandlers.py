@@ -5,6 +5,7 @@ from urllib.parse import quote
 from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -43,8 +44,9 @@ def error_response(status: int, message: str | None = None):
     message = message or _default_messages().get(status, _("The request could not be completed."))
     title = _titles().get(status, _("Error"))
     if request.headers.get("HX-Request") == "true":
-        # htmx does not swap error answers; app.js shows this header as a message instead.
-        response = make_response(message, status)
+        # app.js shows this header as a message. htmx swaps some error answers (base.html's
+        # responseHandling: 409, 422, 429) as HTML, and a message may quote the input: escape it.
+        response = make_response(str(escape(message)), status)
         response.headers["X-Message"] = quote(message)
         return response
     if request.accept_mimetypes.best == "application/json":
@@ -66,13 +68,10 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(IntegrityError)
-    def integrity_error(error: IntegrityError):
-        db.session.rollback()
-        return error_response(409, _("Someone changed this at the same time. Reload the page and try again."))
-
     @app.errorhandler(StaleDataError)
-    def stale_data(error: StaleDataError):
-        # Two saves of one versioned record raced: the later one must not overwrite the first.
+    def changed_meanwhile(error: IntegrityError | StaleDataError):
+        # A unique key raced by a twin request, or two saves of one versioned record: the later one
+        # must not overwrite the first.
         db.session.rollback()
         return error_response(409, _("Someone changed this at the same time. Reload the page and try again."))
 

@@ -1,6 +1,8 @@
 """Form pieces shared by every module."""
 
+import dataclasses
 import re
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -55,3 +57,43 @@ class OptionalIntSelectField(SelectField):
             return
         if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(_l("Not a valid choice."))
+
+
+def form_data(form, data_class, **given):
+    """The service's data class filled from the form's fields of the same names.
+
+    A field left empty (None or "") gives the class's default, so an optional text arrives as ""
+    and an optional password as None; so does a name the form lacks (a field removed for this
+    user). `given` values win: a number parsed from its text, a local time turned into UTC.
+    """
+    values = {}
+    for spec in dataclasses.fields(data_class):
+        if spec.name in given or spec.name not in form:
+            continue
+        value = form[spec.name].data
+        if value in (None, "") and spec.default is not dataclasses.MISSING:
+            continue
+        values[spec.name] = value
+    return data_class(**values, **given)
+
+
+def form_status(form) -> int:
+    """The status of a page showing `form`: 200 when first opened, else the error's (422 by default)."""
+    if not form.is_submitted():
+        return 200
+    return getattr(form, "error_status", 422)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a form, read into memory (each file is capped by MAX_UPLOAD_BYTES)."""
+
+    data: bytes
+    filename: str = ""
+
+
+def uploaded(storage) -> Upload | None:
+    """The file of a file field, or None when the field was left empty."""
+    if storage is None or not storage.filename:
+        return None
+    return Upload(storage.read(), storage.filename)

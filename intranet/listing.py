@@ -2,16 +2,31 @@
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from flask import current_app, request
-from sqlalchemy import func, literal_column, select
+from flask_babel import gettext as _
+from sqlalchemy import func, literal_column, or_, select, true
+from sqlalchemy.sql import ColumnElement
 
+from intranet.db_types import MAX_ID
+from intranet.errors import Invalid
 from intranet.extensions import db
+from intranet.timezones import local_to_utc
 
 
 def escape_like(text: str) -> str:
     """Make user text match literally inside a LIKE pattern (used with escape='\\')."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_text(text: str, *columns) -> ColumnElement:
+    """SQL: one of `columns` contains `text`, ignoring case and taking % and _ literally; no text matches all."""
+    text = (text or "").strip()
+    if not text:
+        return true()
+    pattern = f"%{escape_like(text)}%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
 COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting 100,000 rows on every page costs more
@@ -72,3 +87,34 @@ def search_text(args, name: str = "q") -> str:
 def paginate_request(statement) -> Page:
     """The page of `statement` that the request's ?page= asks for, at the app's page size."""
     return paginate(statement, parse_page_number(request.args.get("page")), current_app.config["PAGE_SIZE"])
+
+
+def id_filter(args, name: str) -> int | None:
+    """A list's ?name=<id> filter: None when absent, a clear 422 when it is not an id that can exist."""
+    value = args.get(name) or None
+    if value is None:
+        return None
+    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise Invalid(_("Unknown filter value for %(name)s.", name=name))
+    return int(value)
+
+
+def day_filter(args, name: str, through: bool = False) -> datetime | None:
+    """A list's ?name=2026-11-23 filter: the start of that day in the user's zone, as UTC; with
+    through=True the start of the next day, so that a range up to it includes the whole day."""
+    value = args.get(name) or None
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(_("Dates are written like 2026-11-23.")) from None
+    return local_to_utc(datetime.combine(day + timedelta(days=through), datetime.min.time()))
+
+
+def choice_filter(args, name: str, allowed) -> str | None:
+    """A list's ?name=<value> filter limited to `allowed` (an enum's values): None when absent."""
+    value = args.get(name) or None
+    if value is not None and value not in set(allowed):
+        raise Invalid(_("Unknown filter value for %(name)s.", name=name))
+    return value

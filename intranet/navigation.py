@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from intranet.auth.permissions import can
+from intranet.access.permissions import can
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,38 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "account.use", ("main.index",), _l("Your day at a glance")),
+    NavItem(
+        "dashboard.index",
+        _l("Dashboard"),
+        "dashboard.view",
+        ("dashboard.",),
+        _l("Figures by period, charts and printable reports"),
+    ),
+    NavItem(
+        "frontdesk.desk",
+        _l("Front desk"),
+        "desk.work",
+        (
+            "frontdesk.desk",
+            "frontdesk.lookup",
+            "frontdesk.appointment",
+            "frontdesk.new_appointment",
+            "frontdesk.arrive",
+            "frontdesk.slots",
+            "frontdesk.visitor",
+            "frontdesk.new_visitor",
+            "room",
+            "frontdesk.call",
+            "frontdesk.log_call",
+            "frontdesk.settings",
+            "roster",
+            "close_out",
+            "calendar",
+            "frontdesk.desk_statistics",
+            "complaint",
+        ),
+        _l("Today's appointments, visitors, complaints by deadline, callbacks and calls"),
+    ),
     NavItem(
         "jobs.today",
         _l("Today"),

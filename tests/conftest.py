@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import json
 import re
 import uuid
 from datetime import timedelta
@@ -12,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from intranet import create_app
+from intranet.access.roles import Role
 from intranet.auth.models import User
-from intranet.auth.roles import Role
 from intranet.branches.models import Branch
 from intranet.customers.models import Customer, Equipment, Site
 from intranet.db_types import utcnow
@@ -41,7 +42,12 @@ class Client(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        return self.get("/auth/csrf-token").get_json()["token"]
+        """The session's token: from the endpoint when signed in, else from the sign-in page's form."""
+        token = self.get("/auth/csrf-token").get_json()["token"]
+        if token:
+            return token
+        page = self.get("/login").get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
     def post_form(self, url, data=None, headers=None, **kwargs):
         headers = {"X-CSRFToken": self.csrf_token(), **(headers or {})}
@@ -258,6 +264,7 @@ def make_report(db_session, make_job, make_user):
             cause="燃气杂质",
             action_taken="清洁点火针并试机",
             result="fixed",
+            warranty_status="in_warranty",
             satisfaction=5,
             **values,
         )
@@ -308,10 +315,14 @@ def make_template(db_session):
         template = InspectionTemplate(
             family=family, code=family, title=f"检查表 {family}", version=version, status=status
         )
-        for s_pos, (title, max_points, items) in enumerate(sections or default):
-            section = TemplateSection(title=title, max_points=Decimal(max_points), position=s_pos)
+        # A section is (title, maximum, items) or (title, maximum, items, capped).
+        for s_pos, (title, max_points, items, *capped) in enumerate(sections or default):
+            section = TemplateSection(
+                title=title, max_points=Decimal(max_points), position=s_pos, capped=capped[0] if capped else True
+            )
             for i_pos, item in enumerate(items):
-                values = {k: Decimal(v) if k in ("points", "min_value", "max_value") else v for k, v in item.items()}
+                numbers = ("points", "at_least", "min_value", "max_value")
+                values = {k: Decimal(v) if k in numbers else v for k, v in item.items()}
                 section.items.append(TemplateItem(position=i_pos, **values))
             template.sections.append(section)
         db_session.add(template)
@@ -324,7 +335,8 @@ def make_template(db_session):
 @pytest.fixture
 def make_inspection(db_session, make_template, make_user):
     """An inspection assigned by a manager; with answers=dict(item text -> AnswerInput) it is also submitted."""
-    from intranet.inspections import service
+    from intranet.forms import Upload
+    from intranet.inspections import filling
     from intranet.inspections.models import Inspection
 
     def make(template=None, inspector=None, assigned_by=None, answers=None, photo_for=()):
@@ -344,8 +356,8 @@ def make_inspection(db_session, make_template, make_user):
             by_text = {item.text: item for item in template.items}
             given = {by_text[text].id: answer for text, answer in answers.items()}
             for text in photo_for:
-                given[by_text[text].id].photo = service.Upload(image_bytes(), "photo.jpg")
-            service.submit_inspection(inspector, inspection, str(uuid.uuid4()), given)
+                given[by_text[text].id].photo = Upload(image_bytes(), "photo.jpg")
+            filling.submit_inspection(inspector, inspection, str(uuid.uuid4()), given)
             db_session.commit()
         return inspection
 
@@ -355,14 +367,14 @@ def make_inspection(db_session, make_template, make_user):
 @pytest.fixture
 def make_article(db_session):
     """A knowledge-base article, published (revision 1) unless publish=False."""
-    from intranet.kb import service as kb
+    from intranet.kb import publishing
 
     def make(
         title="首问负责制", body="客户来访或来电,第一个接待的员工负责到底。", publish=True, required=False, **values
     ):
-        article = kb.create_article(None, kb.ArticleData(title=title, body=body, **values))
+        article = publishing.create_article(None, publishing.ArticleData(title=title, body=body, **values))
         if publish:
-            kb.publish(None, article, "第一版", required=required)
+            publishing.publish(None, article, "第一版", required=required)
         db_session.commit()
         return article
 
@@ -385,8 +397,8 @@ def url_values(make_user, make_equipment, make_report, make_inspection, make_art
     photo = db.session.query(Attachment).filter_by(owner_id=report.id, kind="photo").one()
     parts = _parts_url_values(technician, make_user(Role.STOREKEEPER, login="url.keeper"), branch)
     # A submitted inspection by the matrix's technician, with a failed item and its corrective action.
+    from intranet.inspections.filling import AnswerInput
     from intranet.inspections.models import CorrectiveAction
-    from intranet.inspections.service import AnswerInput
 
     inspection = make_inspection(
         inspector=technician,
@@ -396,8 +408,12 @@ def url_values(make_user, make_equipment, make_report, make_inspection, make_art
     action = db.session.query(CorrectiveAction).filter_by(inspection_id=inspection.id).one()
     item = inspection.template.sections[0].items[0]
     article = make_article(title="回访制度", body="维修完成后三天内回访客户。", required=True)
+    desk = _frontdesk_url_values(branch, equipment.site.customer, make_user(Role.RECEPTIONIST, login="url.desk"))
     return {
+        "notification_id": _notification_for(technician),
+        "export_file_id": _export_file_for(technician),
         **parts,
+        **desk,
         "filename": "css/app.css",
         "user_id": target.id,
         "branch_id": branch.id,
@@ -412,6 +428,115 @@ def url_values(make_user, make_equipment, make_report, make_inspection, make_art
         "item_id": item.id,
         "action_id": action.id,
         "article_id": article.id,
+        "file_format": "csv",
+        "report": "operations",
+    }
+
+
+def _notification_for(user) -> int:
+    """An unread notification of the matrix's technician."""
+    from intranet.notifications import service
+    from intranet.notifications.kinds import NotificationKind
+    from intranet.notifications.models import Notification
+    from intranet.notifications.recipients import person
+
+    service.notify(person(user.id), NotificationKind.JOB_DISPATCHED, "/today", lambda: ("新工单", ""))
+    db.session.commit()
+    return db.session.query(Notification.id).filter_by(recipient_id=user.id).order_by(Notification.id.desc()).first()[0]
+def _export_file_for(user) -> int:
+    """A background export the matrix's technician asked for, still being written."""
+    from intranet.db_types import utcnow
+    from intranet.downloads.models import ExportFile
+
+    export_file = ExportFile(
+        owner_id=user.id, export_name="inspections", file_format="csv", locale="zh_Hans",
+        file_name="inspections.csv", expires_at=utcnow() + timedelta(days=2),
+    )  # fmt: skip
+    db.session.add(export_file)
+    db.session.commit()
+    return export_file.id
+
+
+def _frontdesk_url_values(branch, customer, receptionist) -> dict:
+    """An open complaint, a booking that lapsed as a no-show, a visitor signed out, a cancelled room
+    booking and a branch holiday: each answers its next step the same way whatever is tried first."""
+    from datetime import date
+
+    from intranet.frontdesk.models import (
+        Appointment,
+        AppointmentSlot,
+        CalendarDay,
+        Complaint,
+        MeetingRoom,
+        RoomBooking,
+        Visitor,
+    )
+
+    now = utcnow()
+    complaint = Complaint(
+        branch_id=branch.id,
+        customer_id=customer.id,
+        channel="hotline",
+        category="repair_quality",
+        severity="minor",
+        description="壁挂炉修后又坏",
+        owner_id=receptionist.id,
+        received_at=now,
+        answer_due_at=now + timedelta(days=1),
+        warn_at=now + timedelta(hours=18),
+        first_due_at=now + timedelta(days=1),
+    )
+    slot = AppointmentSlot(
+        branch_id=branch.id, starts_at=now - timedelta(hours=2), ends_at=now - timedelta(hours=1), capacity=2, booked=1
+    )
+    db.session.add_all([complaint, slot])
+    db.session.flush()
+    appointment = Appointment(
+        branch_id=branch.id,
+        slot_id=slot.id,
+        starts_at=slot.starts_at,
+        customer_id=customer.id,
+        site_id=customer.sites[0].id,
+        service_type="repair",
+        status="no_show",
+        booked_by_id=receptionist.id,
+        booked_at=now - timedelta(days=3),
+        no_show_at=now - timedelta(hours=1),
+    )
+    visitor = Visitor(
+        branch_id=branch.id,
+        name="访客",
+        purpose="送资料",
+        host_id=receptionist.id,
+        id_kind="resident_id",
+        id_last4="1234",
+        signed_in_at=now - timedelta(hours=1),
+        signed_in_by_id=receptionist.id,
+        signed_out_at=now,
+        signed_out_by_id=receptionist.id,
+    )
+    room = MeetingRoom(branch_id=branch.id, name="一号会议室", seats=10)
+    db.session.add_all([appointment, visitor, room])
+    db.session.flush()
+    booking = RoomBooking(
+        room_id=room.id,
+        branch_id=branch.id,
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
+        title="例会",
+        booked_by_id=receptionist.id,
+        booked_at=now,
+        cancelled_at=now,
+    )
+    day = CalendarDay(branch_id=branch.id, day=date(2030, 5, 2), kind="holiday", name="劳动节")
+    db.session.add_all([booking, day])
+    db.session.commit()
+    return {
+        "complaint_id": complaint.id,
+        "appointment_id": appointment.id,
+        "visitor_id": visitor.id,
+        "room_booking_id": booking.id,
+        "calendar_day_id": day.id,
     }
 
 
@@ -428,7 +553,7 @@ def _parts_url_values(technician, keeper, branch) -> dict:
     db.session.add_all([part, warehouse])
     db.session.flush()
     ledger.post_move(keeper, "receipt", part, 5, to_store=warehouse)
-    request, _created = part_requests.create_request(
+    request = part_requests.create_request(
         technician,
         part_requests.RequestData(
             client_id=str(uuid.uuid4()), lines=[part_requests.RequestLineData("URL-1", Decimal(1))]
@@ -457,6 +582,11 @@ def _parts_url_values(technician, keeper, branch) -> dict:
 def page_text(response) -> str:
     """The visible text of a response, tags stripped, for asserting what a user reads."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def score_rules_in(response) -> dict:
+    """The scoring rules an inspection's fill page hands to the browser's running score."""
+    return json.loads(re.search(r"data-score-rules='([^']*)'", response.get_data(as_text=True)).group(1))
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from babel.messages.pofile import read_po
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.translations import CATALOGUE_DIR
 from tests.conftest import page_text
 

@@ -2,7 +2,7 @@
 
 import re
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
@@ -22,8 +22,11 @@ def test_csp_forbids_inline_script_and_framing(client):
 
 def test_session_cookie_is_http_only_and_lax(client, make_user):
     response = client.login(make_user())
-    cookie = response.headers["Set-Cookie"]
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    cookie = cookies["session"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    # Its readable companion says who is signed in (the service worker reads it) and nothing more.
+    assert "HttpOnly" not in cookies["intranet_user"] and "SameSite=Lax" in cookies["intranet_user"]
 
 
 def test_secure_cookies_can_be_switched_on(monkeypatch, tmp_path):

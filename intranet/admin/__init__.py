@@ -1,4 +1,4 @@
-"""Administration: users and branches."""
+"""Administration: the users and branches tables (records.py declares each kind)."""
 
 from flask import Blueprint
 

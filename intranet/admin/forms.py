@@ -1,10 +1,10 @@
-"""Forms for the admin's users and branches tables."""
+"""Forms for the admin's users and branches tables; a field's description is the hint shown under it."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.forms import Form, OptionalIntSelectField, choices, strip_filter
 
 LOGIN_PATTERN = Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes or underscores only."))
@@ -12,11 +12,14 @@ LOGIN_PATTERN = Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, do
 
 class UserForm(Form):
     login = StringField(
-        _l("Login"), validators=[DataRequired(), Length(min=2, max=50), LOGIN_PATTERN], filters=[strip_filter]
+        _l("Login"),
+        validators=[DataRequired(), Length(min=2, max=50), LOGIN_PATTERN],
+        filters=[strip_filter],
+        description=_l("Letters, digits, dots and dashes; used to sign in."),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    branch_id = OptionalIntSelectField(_l("Branch"))
+    branch_id = OptionalIntSelectField(_l("Branch"), description=_l("Required for everyone but administrators."))
     password = PasswordField(
         _l("Password"), validators=[Optional(), Length(min=8, max=200)], render_kw={"autocomplete": "new-password"}
     )
@@ -28,6 +31,9 @@ class UserForm(Form):
         if require_password:
             self.password.validators = [DataRequired(), Length(min=8, max=200)]
             self.password.flags.required = True
+            self.password.description = _l("At least 8 characters.")
+        else:
+            self.password.description = _l("Leave empty to keep the current password.")
 
 
 class BranchForm(Form):
@@ -39,6 +45,7 @@ class BranchForm(Form):
             Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use letters, digits and dashes only.")),
         ],
         filters=[strip_filter],
+        description=_l("A short unique code, for example BJ-FT."),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip_filter])
     city = StringField(_l("City"), validators=[Length(max=50)], filters=[strip_filter])

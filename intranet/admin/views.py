@@ -1,42 +1,17 @@
-"""Routes: the users and branches tables with live search, inline edit and deactivation."""
+"""Routes: one table with live search, inline edit and deactivation, served for each kind of record."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from intranet.access.permissions import requires
 from intranet.admin import blueprint
-from intranet.admin.forms import BranchForm, UserForm
-from intranet.auth import service as accounts
-from intranet.auth.permissions import requires
-from intranet.branches import service as branches
-from intranet.errors import DomainError, Invalid
-from intranet.extensions import db
+from intranet.admin.records import KINDS, RecordKind
+from intranet.errors import Invalid
+from intranet.forms import form_data, form_status
 from intranet.listing import paginate_request, search_text
 from intranet.rendering import render, render_fragment, wants_fragment
-
-
-def _user_data(form: UserForm) -> accounts.UserData:
-    return accounts.UserData(
-        login=form.login.data,
-        name=form.name.data,
-        role=form.role.data,
-        branch_id=form.branch_id.data,
-        password=form.password.data or None,
-    )
-
-
-def _branch_data(form: BranchForm) -> branches.BranchData:
-    return branches.BranchData(
-        code=form.code.data,
-        name=form.name.data,
-        city=form.city.data or "",
-        address=form.address.data or "",
-        phone=form.phone.data or "",
-    )
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.form_errors.append(error.message)
+from intranet.unit_of_work import attempt
 
 
 def _requested_active_state() -> bool:
@@ -46,161 +21,85 @@ def _requested_active_state() -> bool:
     return value == "1"
 
 
-@blueprint.route("/users")
-@requires("users.manage")
-def users():
+def _back_to_list(kind: RecordKind, record):
+    """The list, searched for the record just changed, so it stands in sight."""
+    return redirect(kind.url("list", q=kind.search_term(record)), code=303)
+
+
+def index(kind: RecordKind):
     query = search_text(request.args)
-    page = paginate_request(accounts.search_users(current_user, query))
-    return render("admin/users.html", fragments={"user-table": "admin/_user_table.html"}, page=page, q=query)
+    page = paginate_request(kind.search(current_user, query))
+    return render("admin/index.html", fragments={kind.table_id: "admin/_table.html"}, kind=kind, page=page, q=query)
 
 
-@blueprint.route("/users/new", methods=["GET", "POST"])
-@requires("users.manage")
-def new_user():
-    form = UserForm(branches=branches.active_branches(), require_password=True)
+def new(kind: RecordKind):
+    form = kind.form(None)
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(current_user, _user_data(form))
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("User %(login)s created.", login=user.login), "success")
-            return redirect(url_for("admin.users", q=user.login), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render("admin/user_new.html", status=status, form=form)
+        record = attempt(form, lambda: kind.create(current_user, form_data(form, kind.data)))
+        if record is not None:
+            flash(kind.texts.created(record), "success")
+            return _back_to_list(kind, record)
+    return render("admin/form.html", status=form_status(form), kind=kind, form=form, record=None)
 
 
-@blueprint.route("/users/<int:user_id>")
-@requires("users.manage")
-def user_row(user_id: int):
-    user = accounts.get_user(current_user, user_id)
+def row(kind: RecordKind, record_id: int):
+    record = kind.get(current_user, record_id)
     if not wants_fragment():
-        return redirect(url_for("admin.users", q=user.login))
-    return render_fragment("admin/_user_row.html", user=user)
+        return redirect(kind.url("list", q=kind.search_term(record)))
+    return render_fragment("admin/_row.html", kind=kind, record=record)
 
 
-@blueprint.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@requires("users.manage")
-def edit_user(user_id: int):
-    user = accounts.get_user(current_user, user_id)
-    form = UserForm(obj=user, branches=branches.active_branches())
-    if request.method == "GET":
-        form.password.data = ""
-    elif form.validate_on_submit():
-        try:
-            accounts.update_user(current_user, user, _user_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return render_fragment("admin/_user_row.html", user=user, saved=True)
-            flash(_("User %(login)s saved.", login=user.login), "success")
-            return redirect(url_for("admin.users", q=user.login), code=303)
-    status = 422 if form.is_submitted() else 200
+def edit(kind: RecordKind, record_id: int):
+    record = kind.get(current_user, record_id)
+    form = kind.form(record)
+    if form.validate_on_submit() and attempt(
+        form, lambda: kind.update(current_user, record, form_data(form, kind.data))
+    ):
+        if wants_fragment():
+            return render_fragment("admin/_row.html", kind=kind, record=record, saved=True)
+        flash(kind.texts.saved(record), "success")
+        return _back_to_list(kind, record)
     return render(
-        "admin/user_edit.html",
-        fragments={f"user-{user.id}": "admin/_user_edit_row.html"},
-        status=status,
+        "admin/form.html",
+        fragments={kind.row_id(record): "admin/_edit_row.html"},
+        status=form_status(form),
+        kind=kind,
         form=form,
-        user=user,
+        record=record,
     )
 
 
-@blueprint.route("/users/<int:user_id>/active", methods=["POST"])
-@requires("users.manage")
-def set_user_active(user_id: int):
-    user = accounts.get_user(current_user, user_id)
+def set_active(kind: RecordKind, record_id: int):
+    record = kind.get(current_user, record_id)
     active = _requested_active_state()
-    accounts.set_user_active(current_user, user, active)
-    db.session.commit()
+    kind.set_active(current_user, record, active)
     if wants_fragment():
-        return render_fragment("admin/_user_row.html", user=user, saved=True)
-    flash(
-        _("User %(login)s is now active.", login=user.login)
-        if active
-        else _("User %(login)s has been deactivated.", login=user.login),
-        "success",
-    )
-    return redirect(url_for("admin.users", q=user.login), code=303)
+        return render_fragment("admin/_row.html", kind=kind, record=record, saved=True)
+    flash(kind.texts.activated(record) if active else kind.texts.deactivated(record), "success")
+    return _back_to_list(kind, record)
 
 
-@blueprint.route("/branches", endpoint="branches")
-@requires("branches.manage")
-def branches_index():
-    query = search_text(request.args)
-    page = paginate_request(branches.search_branches(current_user, query))
-    return render("admin/branches.html", fragments={"branch-table": "admin/_branch_table.html"}, page=page, q=query)
+# The view and methods of each action; records.ACTIONS names its endpoint and path.
+VIEWS = {
+    "list": (index, ["GET"]),
+    "new": (new, ["GET", "POST"]),
+    "row": (row, ["GET"]),
+    "edit": (edit, ["GET", "POST"]),
+    "active": (set_active, ["POST"]),
+}
 
 
-@blueprint.route("/branches/new", methods=["GET", "POST"])
-@requires("branches.manage")
-def new_branch():
-    form = BranchForm()
-    if form.validate_on_submit():
-        try:
-            branch = branches.create_branch(current_user, _branch_data(form))
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Branch %(name)s created.", name=branch.name), "success")
-            return redirect(url_for("admin.branches", q=branch.code), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render("admin/branch_new.html", status=status, form=form)
+def _register(kind: RecordKind, action: str) -> None:
+    view, methods = VIEWS[action]
+
+    def endpoint_view(**url_args):  # the record's id comes under the kind's own name (user_id)
+        return view(kind, *url_args.values())
+
+    endpoint_view.__name__ = kind.endpoint(action)
+    guarded = requires(kind.permission)(endpoint_view)
+    blueprint.add_url_rule(kind.rule(action), kind.endpoint(action), guarded, methods=methods)
 
 
-@blueprint.route("/branches/<int:branch_id>")
-@requires("branches.manage")
-def branch_row(branch_id: int):
-    branch = branches.get_branch(current_user, branch_id)
-    if not wants_fragment():
-        return redirect(url_for("admin.branches", q=branch.code))
-    return render_fragment("admin/_branch_row.html", branch=branch)
-
-
-@blueprint.route("/branches/<int:branch_id>/edit", methods=["GET", "POST"])
-@requires("branches.manage")
-def edit_branch(branch_id: int):
-    branch = branches.get_branch(current_user, branch_id)
-    form = BranchForm(obj=branch)
-    if form.validate_on_submit():
-        try:
-            branches.update_branch(current_user, branch, _branch_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return render_fragment("admin/_branch_row.html", branch=branch, saved=True)
-            flash(_("Branch %(name)s saved.", name=branch.name), "success")
-            return redirect(url_for("admin.branches", q=branch.code), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render(
-        "admin/branch_edit.html",
-        fragments={f"branch-{branch.id}": "admin/_branch_edit_row.html"},
-        status=status,
-        form=form,
-        branch=branch,
-    )
-
-
-@blueprint.route("/branches/<int:branch_id>/active", methods=["POST"])
-@requires("branches.manage")
-def set_branch_active(branch_id: int):
-    branch = branches.get_branch(current_user, branch_id)
-    active = _requested_active_state()
-    branches.set_branch_active(current_user, branch, active)
-    db.session.commit()
-    if wants_fragment():
-        return render_fragment("admin/_branch_row.html", branch=branch, saved=True)
-    flash(
-        _("Branch %(name)s is now active.", name=branch.name)
-        if active
-        else _("Branch %(name)s has been deactivated.", name=branch.name),
-        "success",
-    )
-    return redirect(url_for("admin.branches", q=branch.code), code=303)
+for kind in KINDS:
+    for action in VIEWS:
+        _register(kind, action)

@@ -8,48 +8,53 @@ gigapixels (a decompression bomb) is refused instead of eating the server's memo
 import hashlib
 import io
 import warnings
-from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from intranet.access import scoping
 from intranet.attachments.models import Attachment
-from intranet.errors import Invalid, NotAllowed, NotFound
+from intranet.errors import Invalid, NotAllowed
 from intranet.extensions import db
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000  # a 1600 px photo is 2 MP; a 40 MP camera original is still fine
 THUMBNAIL_SIZE = (320, 320)
 
-# owner_type -> check(actor, owner_id) -> bool, registered by the module that owns the files.
-_access_rules: dict[str, Callable[[object, int], bool]] = {}
+# Set once for the whole process, never per upload: threads decode side by side. Pillow refuses
+# beyond twice this on its own; _decode refuses beyond it from the header, before decoding.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+# owner_type -> the model whose rows own such files; who may see a file is who may see its owner.
+_owners: dict[str, type] = {}
 
 
-def access_rule(owner_type: str):
-    def register(rule):
-        _access_rules[owner_type] = rule
-        return rule
+def owned_by(owner_type: str, model: type) -> None:
+    """Declare that files of `owner_type` belong to rows of `model` (registered with scoping)."""
+    _owners[owner_type] = model
 
-    return register
+
+def owner_of(attachment: Attachment):
+    model = _owners.get(attachment.owner_type)
+    return db.session.get(model, attachment.owner_id) if model is not None else None
 
 
 def _decode(data: bytes) -> Image.Image:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_PIXELS
-        try:
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ALLOWED_FORMATS:
-                raise Invalid(_("Only JPEG, PNG or WebP images can be attached."))
-            image.load()
-            return image
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise Invalid(_("This image has too many pixels to be stored.")) from error
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-            raise Invalid(_("This file is not an image we can read.")) from error
-        finally:
-            Image.MAX_IMAGE_PIXELS = previous
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in ALLOWED_FORMATS:
+            raise Invalid(_("Only JPEG, PNG or WebP images can be attached."))
+        if image.width * image.height > MAX_PIXELS:
+            raise Invalid(_("This image has too many pixels to be stored."))
+        image.load()
+        return image
+    except Image.DecompressionBombError as error:
+        raise Invalid(_("This image has too many pixels to be stored.")) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise Invalid(_("This file is not an image we can read.")) from error
 
 
 def _thumbnail(image: Image.Image, image_format: str) -> bytes:
@@ -97,14 +102,31 @@ def store_image(actor, owner_type: str, owner_id: int, kind: str, data: bytes, f
     return attachment
 
 
+def _may_see(actor, attachment: Attachment, _permission=None) -> bool:
+    owner = owner_of(attachment)
+    return owner is not None and scoping.allows(actor, owner)
+
+
+def _branch_of(attachment: Attachment) -> int | None:
+    owner = owner_of(attachment)
+    return scoping.branch_of(owner) if owner is not None else None
+
+
+scoping.register(
+    Attachment,
+    id_param="attachment_id",
+    branch=None,
+    allows=_may_see,
+    branch_of=_branch_of,
+    not_found=_l("No such file."),
+)
+
+
 def get_attachment(actor, attachment_id: int) -> Attachment:
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound(_("No such file."))
-    rule = _access_rules.get(attachment.owner_type)
-    if rule is None or not rule(actor, attachment.owner_id):
-        raise NotAllowed(_("You are not allowed to see this file."))
-    return attachment
+    try:
+        return scoping.get(actor, Attachment, attachment_id)
+    except NotAllowed:
+        raise NotAllowed(_("You are not allowed to see this file.")) from None
 
 
 def attachments_of(owner_type: str, owner_id: int, kind: str | None = None) -> list[Attachment]:

@@ -3,8 +3,8 @@
 from flask import make_response, request
 from flask_login import current_user
 
+from intranet.access.permissions import requires
 from intranet.attachments import blueprint, service
-from intranet.auth.permissions import requires
 
 
 def _send(attachment, body: bytes, content_type: str):

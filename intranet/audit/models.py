@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from intranet.access import scoping
 from intranet.auth.models import User
 from intranet.db_types import UTCDateTime, utcnow
 from intranet.extensions import db
@@ -23,3 +24,6 @@ class AuditEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+scoping.unscoped(AuditEvent, id_param=None, reason="shown only on the page of its target, which is scoped")

@@ -1,25 +1,33 @@
 """Accounts: authentication with lock-out, passwords, and the user records an admin manages."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from intranet.auth.models import LoginAttempt, User
-from intranet.auth.permissions import ensure
-from intranet.auth.roles import Role
+from intranet.access import scoping
+from intranet.access.permissions import ensure
+from intranet.access.roles import Role
+from intranet.auth.models import LoginAttempt, SignIn, User
 from intranet.branches.models import Branch
-from intranet.db_types import utcnow
-from intranet.errors import Conflict, DomainError, Invalid, NotFound
+from intranet.db_types import MAX_ID, utcnow
+from intranet.errors import Conflict, DomainError, Invalid
 from intranet.extensions import db
-from intranet.listing import escape_like
+from intranet.listing import contains_text
 
 MIN_PASSWORD_LENGTH = 8
-# Hashed once at import so an unknown login costs as much time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash made with the method real passwords use, so an unknown login costs as much time as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 class LockedOut(DomainError):
@@ -38,14 +46,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def _lock_lifts_at(column, value: str, limit: int, window: timedelta, now: datetime) -> datetime | None:
-    """When `limit` failures since the last success sit inside the window, the time the lock lifts."""
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.succeeded.is_(True))
-    )
+def _lock_lifts_at(
+    column, value: str, limit: int, window: timedelta, now: datetime, success_resets: bool
+) -> datetime | None:
+    """When `limit` failures sit inside the window (after the last success, if one resets), when the lock lifts."""
     since = now - window
-    if last_success is not None and last_success > since:
-        since = last_success
+    if success_resets:
+        last_success = db.session.scalar(
+            select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.succeeded.is_(True))
+        )
+        if last_success is not None and last_success > since:
+            since = last_success
     failures = db.session.scalars(
         select(LoginAttempt.at)
         .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
@@ -62,8 +73,11 @@ def lockout_until(login: str, address: str, now: datetime | None = None) -> date
     now = now or utcnow()
     window = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
     candidates = [
-        _lock_lifts_at(LoginAttempt.login, login, config["LOGIN_MAX_FAILURES"], window, now),
-        _lock_lifts_at(LoginAttempt.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], window, now),
+        _lock_lifts_at(LoginAttempt.login, login, config["LOGIN_MAX_FAILURES"], window, now, success_resets=True),
+        # An address guessing many logins must not reset its count by signing in to one it owns.
+        _lock_lifts_at(
+            LoginAttempt.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], window, now, success_resets=False
+        ),
     ]
     locks = [until for until in candidates if until is not None and until > now]
     return max(locks) if locks else None
@@ -78,7 +92,8 @@ def authenticate(login: str, password: str, address: str, now: datetime | None =
     if until is not None:
         raise LockedOut(_("Too many failed attempts. Sign-in is locked for now."), until)
     user = db.session.scalar(select(User).where(User.login == login))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    dummy = _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    valid = check_password_hash(user.password_hash if user else dummy, password or "")
     succeeded = bool(user and valid and user.active)
     db.session.add(LoginAttempt(login=login, address=address, succeeded=succeeded, at=now))
     db.session.flush()
@@ -89,16 +104,49 @@ def authenticate(login: str, password: str, address: str, now: datetime | None =
     return user
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_sign_in(user: User, remember: bool, now: datetime | None = None) -> None:
+    """Record this device's sign-in; its token goes into the session (and the remember-me cookie)."""
+    now = now or utcnow()
+    config = current_app.config
+    # The session cookie's own signature ends a plain session 12 hours after its last page; the row
+    # bounds every cookie of this sign-in, the remember-me one included.
+    lasts = max(config["REMEMBER_COOKIE_DURATION"], config["PERMANENT_SESSION_LIFETIME"])
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id, SignIn.expires_at < now))
+    token = secrets.token_urlsafe(24)
+    db.session.add(SignIn(user_id=user.id, token_hash=_token_hash(token), created_at=now, expires_at=now + lasts))
+    db.session.flush()
+    user.sign_in_token = token
+
+
+def end_sign_in(user: User) -> None:
+    """Sign-out: this device's session and remember-me cookie stop working, wherever a copy of them is."""
+    if user.sign_in_token:
+        db.session.execute(delete(SignIn).where(SignIn.token_hash == _token_hash(user.sign_in_token)))
+        db.session.flush()
+
+
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries auth_version so old sessions die on password change."""
+    """Flask-Login's loader: the id carries auth_version (old sessions die on password change) and the
+    device's sign-in token (they die on sign-out)."""
     try:
-        raw_id, raw_version = user_id.split(".", 1)
-        user = db.session.get(User, int(raw_id))
-        version = int(raw_version)
+        raw_id, raw_version, token = user_id.split(".", 2)
+        account_id, version = int(raw_id), int(raw_version)
     except (ValueError, AttributeError):
         return None
+    if not token or not 0 < account_id <= MAX_ID:
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == account_id, SignIn.token_hash == _token_hash(token), SignIn.expires_at > utcnow())
+    )
     if user is None or not user.active or user.auth_version != version:
         return None
+    user.sign_in_token = token
     return user
 
 
@@ -108,6 +156,11 @@ def change_password(actor: User, current: str, new: str) -> None:
     _check_password_strength(new)
     actor.password_hash = hash_password(new)
     actor.auth_version += 1
+    # Every other device signs in again; this one goes on under the same sign-in.
+    others = SignIn.user_id == actor.id
+    if actor.sign_in_token:
+        others &= SignIn.token_hash != _token_hash(actor.sign_in_token)
+    db.session.execute(delete(SignIn).where(others))
     db.session.flush()
 
 
@@ -195,24 +248,23 @@ def set_user_active(actor: User, user: User, active: bool) -> User:
 
 def get_user(actor: User, user_id: int) -> User:
     ensure(actor, "users.manage")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(_("No such user."))
-    return user
+    return scoping.get(actor, User, user_id)
+
+
+def colleagues(actor, *roles: str) -> list[User]:
+    """The active people within the actor's reach (their branch's; everyone's for an admin), by name."""
+    statement = select(User).where(User.active.is_(True), scoping.visible(actor, User)).order_by(User.name)
+    if roles:
+        statement = statement.where(User.role.in_(roles))
+    return list(db.session.scalars(statement))
 
 
 def search_users(actor: User, query: str = ""):
     """The admin's user table, filtered by login, name or branch name."""
     ensure(actor, "users.manage")
-    statement = select(User).outerjoin(User.branch).order_by(User.active.desc(), User.name)
-    query = (query or "").strip()
-    if query:
-        pattern = f"%{escape_like(query)}%"
-        statement = statement.where(
-            or_(
-                User.login.ilike(pattern, escape="\\"),
-                User.name.ilike(pattern, escape="\\"),
-                Branch.name.ilike(pattern, escape="\\"),
-            )
-        )
-    return statement
+    return (
+        select(User)
+        .outerjoin(User.branch)
+        .where(contains_text(query, User.login, User.name, Branch.name))
+        .order_by(User.active.desc(), User.name)
+    )

@@ -8,17 +8,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from intranet.access.permissions import public, requires
 from intranet.auth import blueprint, service
 from intranet.auth.forms import LocaleForm, LoginForm, PasswordChangeForm
-from intranet.auth.permissions import public, requires
 from intranet.errors import Invalid
-from intranet.extensions import db
 from intranet.rendering import render
+from intranet.unit_of_work import keep_despite_error
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow ?next= within this site, so the login page cannot bounce users elsewhere."""
-    if target:
+    # Browsers read a backslash as a slash ("/\evil.example" goes to another host) and drop tabs and
+    # newlines inside a URL: a target with any of them is refused, not repaired.
+    if target and not any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
@@ -44,11 +46,11 @@ def login():
             )
             status = 429
         except Invalid as error:
-            db.session.commit()  # the failed attempt counts towards the lock-out
+            keep_despite_error()  # the failed attempt counts towards the lock-out
             form.form_errors.append(error.message)
             status = 422
         else:
-            db.session.commit()
+            service.start_sign_in(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")), code=303)
@@ -60,6 +62,8 @@ def login():
 @blueprint.route("/logout", methods=["POST"])
 @public
 def logout():
+    if current_user.is_authenticated:
+        service.end_sign_in(current_user)
     logout_user()
     session.pop("locale", None)
     flash(_("You have signed out."), "info")
@@ -78,7 +82,6 @@ def change_password():
             form.current.errors.append(error.message)
             status = 422
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # re-issue the session under the new auth_version
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"), code=303)
@@ -95,7 +98,6 @@ def set_locale():
         raise Invalid(_("Unknown language."))
     if current_user.is_authenticated:
         service.set_locale(current_user, form.locale.data)
-        db.session.commit()
     session["locale"] = form.locale.data
     return redirect(_safe_next(request.form.get("next")), code=303)
 
@@ -103,11 +105,16 @@ def set_locale():
 @blueprint.route("/auth/csrf-token")
 @public
 def csrf_token():
-    """A token read at request time: cached pages carry stale ones, the outbox asks here before replay."""
+    """A token read at request time: cached pages carry stale ones, the outbox asks here before replay.
+
+    Nobody signed in gets no token: making one would start a session, and a replay asking here while the
+    person signs in would replace the sign-in page's session (and its token) with its own.
+    """
+    signed_in = current_user.is_authenticated
     response = jsonify(
-        token=generate_csrf(),
-        authenticated=current_user.is_authenticated,
-        user=current_user.id if current_user.is_authenticated else None,
+        token=generate_csrf() if signed_in else None,
+        authenticated=signed_in,
+        user=current_user.id if signed_in else None,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

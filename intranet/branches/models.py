@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from intranet.access import scoping
 from intranet.db_types import UTCDateTime, utcnow
 from intranet.extensions import db
 
@@ -23,3 +25,7 @@ class Branch(db.Model):
 
     def __repr__(self) -> str:
         return f"<Branch {self.code}>"
+
+
+# A branch reaches itself: its own staff see their branch, an administrator every branch.
+scoping.register(Branch, id_param="branch_id", branch="id", not_found=_l("No such branch."))

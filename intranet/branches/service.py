@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from intranet.auth.permissions import ensure
+from intranet.access import scoping
+from intranet.access.permissions import ensure
 from intranet.branches.models import Branch
-from intranet.errors import Conflict, NotFound
+from intranet.errors import Conflict
 from intranet.extensions import db
-from intranet.listing import escape_like
+from intranet.listing import contains_text
 
 
 @dataclass
@@ -27,26 +28,16 @@ def active_branches() -> list[Branch]:
 
 def search_branches(actor, query: str = ""):
     ensure(actor, "branches.manage")
-    statement = select(Branch).order_by(Branch.active.desc(), Branch.name)
-    query = (query or "").strip()
-    if query:
-        pattern = f"%{escape_like(query)}%"
-        statement = statement.where(
-            or_(
-                Branch.code.ilike(pattern, escape="\\"),
-                Branch.name.ilike(pattern, escape="\\"),
-                Branch.city.ilike(pattern, escape="\\"),
-            )
-        )
-    return statement
+    return (
+        select(Branch)
+        .where(contains_text(query, Branch.code, Branch.name, Branch.city))
+        .order_by(Branch.active.desc(), Branch.name)
+    )
 
 
 def get_branch(actor, branch_id: int) -> Branch:
     ensure(actor, "branches.manage")
-    branch = db.session.get(Branch, branch_id)
-    if branch is None:
-        raise NotFound(_("No such branch."))
-    return branch
+    return scoping.get(actor, Branch, branch_id)
 
 
 def _check_code_free(code: str, branch: Branch | None) -> None:

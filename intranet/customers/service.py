@@ -1,40 +1,19 @@
 """Customers, their sites and equipment: lookup for everyone, changes for the front office."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from intranet.auth.permissions import ensure, object_rule
-from intranet.auth.roles import Role
+from intranet.access import scoping
+from intranet.access.permissions import ensure
 from intranet.branches.models import Branch
-from intranet.customers.models import Customer, Equipment, Site
-from intranet.errors import Conflict, Invalid, NotFound
+from intranet.customers.models import Customer, CustomerRecordView, Equipment, Site
+from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
-from intranet.listing import escape_like
-
-
-def _branch_of(obj) -> int:
-    if isinstance(obj, Customer):
-        return obj.branch_id
-    if isinstance(obj, Site):
-        return obj.customer.branch_id
-    if isinstance(obj, Equipment):
-        return obj.site.customer.branch_id
-    raise TypeError(obj)
-
-
-@object_rule("customers.view")
-def _may_view(actor, obj) -> bool:
-    # The front desk answers any customer of the company; technicians see their own branch's.
-    return actor.role != Role.TECHNICIAN or _branch_of(obj) == actor.branch_id
-
-
-@object_rule("customers.edit")
-def _may_edit(actor, obj) -> bool:
-    return actor.role == Role.ADMIN or _branch_of(obj) == actor.branch_id
+from intranet.listing import contains_text
 
 
 @dataclass
@@ -64,65 +43,58 @@ class EquipmentData:
 
 
 def search_customers(actor, query: str = ""):
+    """The customers within reach whose name or phone, or one of whose sites' address or contact, holds `query`."""
     ensure(actor, "customers.view")
-    statement = select(Customer).order_by(Customer.name, Customer.id)
-    if actor.role == Role.TECHNICIAN:
-        statement = statement.where(Customer.branch_id == actor.branch_id)
-    query = (query or "").strip()
-    if query:
-        pattern = f"%{escape_like(query)}%"
-        statement = statement.where(
-            or_(
-                Customer.name.ilike(pattern, escape="\\"),
-                Customer.phone.ilike(pattern, escape="\\"),
-                Customer.id.in_(
-                    select(Site.customer_id).where(
-                        or_(
-                            Site.address.ilike(pattern, escape="\\"),
-                            Site.contact_name.ilike(pattern, escape="\\"),
-                        )
-                    )
-                ),
-            )
-        )
-    return statement
+    at_sites = select(Site.customer_id).where(contains_text(query, Site.address, Site.contact_name))
+    return (
+        select(Customer)
+        .where(scoping.visible(actor, Customer))
+        .where(or_(contains_text(query, Customer.name, Customer.phone), Customer.id.in_(at_sites)))
+        .order_by(Customer.name, Customer.id)
+    )
 
 
 def get_customer(actor, customer_id: int, permission: str = "customers.view") -> Customer:
-    customer = db.session.scalar(
-        select(Customer)
-        .where(Customer.id == customer_id)
-        .options(selectinload(Customer.sites).selectinload(Site.equipment))
-    )
-    if customer is None:
-        raise NotFound(_("No such customer."))
-    ensure(actor, permission, customer)
+    options = (selectinload(Customer.sites).selectinload(Site.equipment),)
+    return scoping.get(actor, Customer, customer_id, permission, options=options)
+
+
+def read_customer_record(actor, customer_id: int, now: datetime, page: str = "record", permission="customers.view"):
+    """The customer's record for reading, the read written to the record's log (the archive rule)."""
+    customer = get_customer(actor, customer_id, permission)
+    db.session.add(CustomerRecordView(customer_id=customer.id, viewer_id=actor.id, at=now, page=page))
+    db.session.flush()
     return customer
 
 
+def record_views(actor, customer: Customer | None = None, limit: int = 200) -> list[CustomerRecordView]:
+    """Who read customer records, newest first: one customer's, or every record the actor oversees."""
+    ensure(actor, "customers.audit", customer)
+    statement = select(CustomerRecordView).where(scoping.visible(actor, CustomerRecordView))
+    if customer is not None:
+        statement = statement.where(CustomerRecordView.customer_id == customer.id)
+    statement = statement.options(selectinload(CustomerRecordView.viewer), selectinload(CustomerRecordView.customer))
+    return list(
+        db.session.scalars(statement.order_by(CustomerRecordView.at.desc(), CustomerRecordView.id.desc()).limit(limit))
+    )
+
+
 def get_site(actor, site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        raise NotFound(_("No such site."))
-    ensure(actor, "customers.edit", site)
-    return site
+    return scoping.get(actor, Site, site_id, "customers.edit")
 
 
 def get_equipment(actor, equipment_id: int) -> Equipment:
-    equipment = db.session.get(Equipment, equipment_id)
-    if equipment is None:
-        raise NotFound(_("No such equipment."))
-    ensure(actor, "customers.edit", equipment)
-    return equipment
+    return scoping.get(actor, Equipment, equipment_id, "customers.edit")
 
 
 def _apply_customer(actor, customer: Customer, data: CustomerData) -> None:
     if data.kind not in {"company", "person"}:
         raise Invalid(_("Choose whether the customer is a company or a person."))
     branch_id = data.branch_id or customer.branch_id or actor.branch_id
-    if branch_id is None or db.session.get(Branch, branch_id) is None:
+    branch = db.session.get(Branch, branch_id) if branch_id else None
+    if branch is None:
         raise Invalid(_("Choose the customer's branch."))
-    if actor.role != Role.ADMIN and branch_id != actor.branch_id:
+    if not scoping.allows(actor, branch):
         raise Invalid(_("You can only file customers under your own branch."))
     customer.name = data.name.strip()
     customer.kind = data.kind

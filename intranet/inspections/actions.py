@@ -1,57 +1,94 @@
 """Corrective actions (整改): opened by failed items, handed over, done, then verified by a manager."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from intranet import events
+from intranet.access import scoping
+from intranet.access.permissions import ensure
 from intranet.audit import service as audit
 from intranet.auth.models import User
-from intranet.auth.permissions import ensure, object_rule
-from intranet.auth.roles import Role
 from intranet.db_types import utcnow
-from intranet.errors import Conflict, Invalid, NotFound
+from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
-from intranet.inspections.models import ActionStatus, CorrectiveAction, Inspection
-from intranet.inspections.service import clean_text, same_branch
+from intranet.inspections.events import CorrectiveActionReassigned
+from intranet.inspections.filters import ActionFilters
+from intranet.inspections.models import ActionStatus, CorrectiveAction, Inspection, InspectionAnswer, TemplateItem
+from intranet.inspections.service import clean_text, is_failed
+from intranet.timezones import utc_to_local
 
-object_rule("actions.verify")(same_branch)
-
-
-@object_rule("actions.view")
-def _may_view_action(actor, action) -> bool:
-    return same_branch(actor, action) or action.owner_id == actor.id
-
-
-@object_rule("actions.complete")
-def _may_complete(actor, action) -> bool:
-    return action.owner_id == actor.id or (actor.role in (Role.MANAGER, Role.ADMIN) and same_branch(actor, action))
+ACTION_DAYS = 7  # a corrective action is due a week after the inspection that found the problem
 
 
 def get_action(actor, action_id: int, permission: str = "actions.view") -> CorrectiveAction:
-    action = db.session.get(CorrectiveAction, action_id)
-    if action is None:
-        raise NotFound(_("No such corrective action."))
-    ensure(actor, permission, action)
-    return action
+    return scoping.get(actor, CorrectiveAction, action_id, permission)
 
 
-def list_actions(actor, branch_id: int | None, status: str | None = None):
+def list_actions(actor, filters: ActionFilters, today: date | None = None):
     ensure(actor, "actions.view")
-    statement = select(CorrectiveAction).options(
-        selectinload(CorrectiveAction.owner), selectinload(CorrectiveAction.inspection)
+    statement = (
+        select(CorrectiveAction)
+        .where(scoping.visible(actor, CorrectiveAction))
+        .options(selectinload(CorrectiveAction.owner), selectinload(CorrectiveAction.inspection))
     )
-    if actor.role == Role.ADMIN:
-        if branch_id:
-            statement = statement.where(CorrectiveAction.branch_id == branch_id)
-    elif actor.role == Role.MANAGER:
-        statement = statement.where(CorrectiveAction.branch_id == actor.branch_id)
-    else:
-        statement = statement.where(CorrectiveAction.owner_id == actor.id)
-    if status:
-        statement = statement.where(CorrectiveAction.status == status)
+    if filters.branch_id:
+        statement = statement.where(CorrectiveAction.branch_id == filters.branch_id)
+    if filters.status:
+        statement = statement.where(CorrectiveAction.status == filters.status)
+    if filters.overdue:
+        today = today or utc_to_local(utcnow()).date()
+        statement = statement.where(CorrectiveAction.status == ActionStatus.OPEN, CorrectiveAction.due_on < today)
+    if filters.opened_from:
+        statement = statement.where(CorrectiveAction.created_at >= filters.opened_from)
+    if filters.opened_before:
+        statement = statement.where(CorrectiveAction.created_at < filters.opened_before)
+    if filters.item:
+        failed = (
+            select(InspectionAnswer.id)
+            .join(TemplateItem, TemplateItem.id == InspectionAnswer.item_id)
+            .where(TemplateItem.text == filters.item)
+        )
+        statement = statement.where(CorrectiveAction.answer_id.in_(failed))
     return statement.order_by(CorrectiveAction.status, CorrectiveAction.due_on, CorrectiveAction.id)
+
+
+def _how_much(item, answer) -> str:
+    """What the answer found, after the item's text: × 3 occurrences, −2 points, 50 % of the total."""
+    if item.kind == "deduction":
+        return f" × {answer.count}"
+    if item.kind == "entered" and answer.points:
+        return f" −{answer.points.normalize():f}"
+    if item.kind == "share" and answer.number:
+        return f" {answer.number.normalize():f}%"
+    return ""
+
+
+def open_corrective_actions(inspection: Inspection, now: datetime) -> None:
+    """One action per failed answer of a submission, owned by whoever assigned it; never twice for one answer."""
+    have = set(
+        db.session.scalars(select(CorrectiveAction.answer_id).where(CorrectiveAction.inspection_id == inspection.id))
+    )
+    items = {item.id: item for item in inspection.template.items}
+    for answer in inspection.answers:
+        item = items[answer.item_id]
+        if answer.id in have or not is_failed(item, answer):
+            continue
+        description = item.text + _how_much(item, answer)
+        if answer.note:
+            description += f": {answer.note}"
+        db.session.add(
+            CorrectiveAction(
+                inspection_id=inspection.id,
+                answer_id=answer.id,
+                branch_id=inspection.branch_id,
+                description=description,
+                owner_id=inspection.assigned_by_id,
+                due_on=now.date() + timedelta(days=ACTION_DAYS),
+            )
+        )
 
 
 def list_actions_of(inspection: Inspection):
@@ -74,6 +111,7 @@ def reassign_action(actor, action: CorrectiveAction, owner_id: int, due_on: date
     action.owner_id, action.due_on = owner.id, due_on
     db.session.flush()
     audit.record(actor, "corrective_action.reassigned", action, owner=owner.login, due_on=due_on.isoformat())
+    events.publish(CorrectiveActionReassigned(actor, action))
     return action
 
 

@@ -1,7 +1,10 @@
 """Demo checklists and inspections for `flask seed-demo`, written in our own words from the manuals' rules.
 
 The credit-union service checklist keeps the manual's sections and its deduction per occurrence
-(0.5, 1 or 2 points; 0.2 to 0.5 for premises); each section here is worth 10 points.
+(0.5, 1 or 2 points; 0.2 to 0.5 for premises), charged to the person who caused it. Each section is
+worth 10 points and, as the manual has it, is not capped: every occurrence deducts. Discipline lapses
+cost at least 1 point each (the inspector weighs how much), and an error hidden instead of reported
+takes 50 to 100 % of the whole score.
 """
 
 import io
@@ -13,9 +16,10 @@ from sqlalchemy import select
 from intranet.auth.models import User
 from intranet.db_types import utcnow
 from intranet.extensions import db
-from intranet.inspections import editor, schedules, service
+from intranet.forms import Upload
+from intranet.inspections import assigning, filling, schedules, service, sign_off, templates_io
 from intranet.inspections.models import Inspection, InspectionTemplate
-from intranet.inspections.templates_io import FORMAT, Upload
+from intranet.inspections.templates_io import FORMAT
 
 
 def _d(text, points, guidance="", photo=False):
@@ -26,74 +30,94 @@ def _c(text, points, guidance="", photo=False):
     return {"kind": "pass_fail", "text": text, "points": points, "guidance": guidance, "photo_required_on_fail": photo}
 
 
+def _e(text, at_least, guidance="", photo=False):
+    """A deduction the inspector weighs: never less than `at_least`."""
+    return {
+        "kind": "entered",
+        "text": text,
+        "at_least": at_least,
+        "guidance": guidance,
+        "photo_required_on_fail": photo,
+    }
+
+
+def _share(text, low, high, guidance=""):
+    """A share of the whole score, a percentage from `low` to `high`."""
+    return {"kind": "share", "text": text, "min": low, "max": high, "guidance": guidance}
+
+
 def _n(text, low, high, guidance=""):
     return {"kind": "number", "text": text, "min": low, "max": high, "guidance": guidance}
 
 
-def _section(title, max_points, *items):
-    return {"title": title, "max_points": max_points, "items": list(items)}
+def _section(title, max_points, *items, capped=True):
+    return {"title": title, "max_points": max_points, "capped": capped, "items": list(items)}
+
+
+def _uncapped(title, *items):
+    """A credit-union section: 10 points, and every occurrence deducts, past zero if need be."""
+    return _section(title, "10", *items, capped=False)
 
 
 CREDIT_UNION = {
     "format": FORMAT,
     "code": "CU-SERVICE",
     "title": "信用社网点顾客服务检查",
-    "description": "按人次计扣分;每节最多扣完本节分数。",
+    "description": "按人次计扣分,记到当事人名下;每次都扣,不设每节上限。纪律每人次至少扣 1 分;"
+    "差错隐瞒不报的,扣除总分的 50%–100%。",
     "sections": [
-        _section("服务道德", "10", _d("不尊重客户或损害客户正当权益(每人次)", "0.5")),
-        _section(
+        _uncapped("服务道德", _d("不尊重客户或损害客户正当权益(每人次)", "0.5")),
+        _uncapped(
             "语言",
-            "10",
             _d("接待时缺少问候、应答或道别用语(每人次)", "0.5", "十字文明用语:请、您好、对不起、谢谢、再见"),
             _d("存取款时没有提醒客户当面点清(每人次)", "0.5"),
             _d("说话生硬、伤人或与客户顶嘴(每人次)", "0.5"),
         ),
-        _section(
+        _uncapped(
             "态度",
-            "10",
             _d("首问负责没有落实:推给别人或不予答复(每人次)", "1"),
             _d("应当起身服务却坐着(老人、行动不便者、客户提意见时)(每人次)", "1"),
             _d("暂停办理时没有摆放提示牌、没有向客户说明(每人次)", "1"),
             _d("怠慢、刁难客户或与客户争吵(每人次)", "1"),
         ),
-        _section(
+        _uncapped(
             "仪表",
-            "10",
             _d("没有统一着装或没有佩戴胸卡(每人次)", "0.5"),
             _d("发型、妆容或指甲不合规定(每人次)", "0.5"),
             _d("穿拖鞋或赤脚穿凉鞋上岗(每人次)", "0.5"),
         ),
-        _section("技能", "10", _d("业务不熟练,影响办理或损害信誉(每人次)", "1")),
-        _section(
+        _uncapped("技能", _d("业务不熟练,影响办理或损害信誉(每人次)", "1")),
+        _uncapped(
             "质量",
-            "10",
             _d("违反操作规程或出现差错(每人次)", "2", "造成重大不良影响的,按两次计"),
             _d("在营业场所高声谈论或传播客户业务信息(每人次)", "2"),
+            _share(
+                "差错或问题没有当日逐级上报,被发现隐瞒",
+                "50",
+                "100",
+                "按情节扣除本次总分的 50% 至 100%;没有发生填 0",
+            ),
         ),
-        _section(
+        _uncapped(
             "效率",
-            "10",
             _d("开门前准备不足:凭证、印章、电脑未就绪(每人次)", "0.5"),
             _d("拖延办理或故意让客户久等(每人次)", "0.5"),
         ),
-        _section(
+        _uncapped(
             "纪律",
-            "10",
-            _d("迟到、早退或擅自离岗(每人次)", "1"),
-            _d("营业场所吸烟或酒后上岗(每人次)", "1"),
-            _d("串岗聊天、吃零食、看报或办私事(每人次)", "1"),
-            _d("柜台上放着与业务无关的物品(每处)", "1"),
+            _e("迟到、早退或擅自离岗(每人次至少 1 分)", "1"),
+            _e("营业场所吸烟或酒后上岗(每人次至少 1 分)", "1"),
+            _e("串岗聊天、吃零食、看报或办私事(每人次至少 1 分)", "1"),
+            _e("柜台上放着与业务无关的物品(每处至少 1 分)", "1"),
         ),
-        _section(
+        _uncapped(
             "环境卫生",
-            "10",
             _d("地面、桌面、玻璃或柜面不干净(每处)", "0.2", photo=True),
             _d("有卫生死角、乱堆乱放或过期张贴(每处)", "0.2", photo=True),
-            _d("严重不合规:卫生间脏污有异味、厨房堆放垃圾(每处)", "0.5", photo=True),
+            _e("严重不合规:卫生间脏污有异味、厨房堆放垃圾(至少 0.5 分)", "0.5", photo=True),
         ),
-        _section(
+        _uncapped(
             "宣传设施",
-            "10",
             _d("利率表、收费表、服务公约或业务简介缺失(每处)", "0.2"),
             _d("宣传品规格不一、内容过期或书写不规范(每处)", "0.2"),
             _d("意见簿或服务监督电话缺失、位置不明显(每处)", "0.3"),
@@ -214,12 +238,15 @@ def _user(login: str) -> User | None:
     return db.session.scalar(select(User).where(User.login == login))
 
 
-def _filled(inspection: Inspection, counts: dict[str, int]) -> dict[int, service.AnswerInput]:
+def _filled(inspection: Inspection, counts: dict[str, int], charged: dict[str, list]) -> dict[int, filling.AnswerInput]:
+    """Answers: every check passed, the violations counted, each charged to the people named (login, times)."""
     answers = {}
     for item in inspection.template.items:
-        given = service.AnswerInput(result="pass" if item.kind == "pass_fail" else None)
+        given = filling.AnswerInput(result="pass" if item.kind == "pass_fail" else None)
         if item.kind == "deduction":
             given.count = str(counts.get(item.text, 0))
+        for index, (login, times) in enumerate(charged.get(item.text, [])):
+            given.charges[index] = filling.ChargeInput(str(_user(login).id), str(times))
         answers[item.id] = given
     return answers
 
@@ -234,44 +261,41 @@ def seed_inspections(added: dict) -> None:
     for data in DEMO_TEMPLATES:
         if db.session.scalar(select(InspectionTemplate.id).where(InspectionTemplate.family == data["code"])):
             continue
-        editor.import_template(admin, data, publish_now=True)
+        templates_io.import_template(admin, data, publish_now=True)
         added["checklists"] += 1
     if db.session.scalar(select(Inspection.id).limit(1)) is not None:
         return
 
     templates = {t.family: t for t in service.active_templates()}
     now = utcnow().replace(minute=0, second=0, microsecond=0)
-    plan = [  # template, inspector, manager, due in days, violations found, signed off?
-        (
-            "CU-SERVICE",
-            "tech.hd",
-            "manager.hd",
-            -3,
-            {"接待时缺少问候、应答或道别用语(每人次)": 3, "违反操作规程或出现差错(每人次)": 1},
-            True,
-        ),
-        ("CU-SERVICE", "reception", "manager", -2, {"没有统一着装或没有佩戴胸卡(每人次)": 1}, True),
-        ("CU-SERVICE", "tech2", "manager", -1, {"拖延办理或故意让客户久等(每人次)": 2}, False),
+    greeting, error = "接待时缺少问候、应答或道别用语(每人次)", "违反操作规程或出现差错(每人次)"
+    badge, slow = "没有统一着装或没有佩戴胸卡(每人次)", "拖延办理或故意让客户久等(每人次)"
+    # template, inspector, manager, due in days, violations found, charged to (login, times), signed off?
+    plan = [
+        ("CU-SERVICE", "tech.hd", "manager.hd", -3, {greeting: 3, error: 1}, {greeting: [("manager.hd", 2)]}, True),
+        ("CU-SERVICE", "reception", "manager", -2, {badge: 1}, {badge: [("tech2", 1)]}, True),
+        ("CU-SERVICE", "tech2", "manager", -1, {slow: 2}, {slow: [("reception", 2)]}, False),
     ]
-    for family, login, manager_login, days, counts, sign in plan:
+    for family, login, manager_login, days, counts, charged, sign in plan:
         inspector, manager = _user(login), _user(manager_login)
-        data = service.AssignData(templates[family].id, inspector.branch_id, inspector.id, now + timedelta(days=days))
-        inspection = service.assign(manager, data)
-        service.submit_inspection(inspector, inspection, _demo_uuid(inspection.id), _filled(inspection, counts))
+        data = assigning.AssignData(templates[family].id, inspector.branch_id, inspector.id, now + timedelta(days=days))
+        inspection = assigning.assign(manager, data)
+        answers = _filled(inspection, counts, charged)
+        filling.submit_inspection(inspector, inspection, _demo_uuid(inspection.id), answers)
         if sign:
-            service.sign_off(manager, inspection, Upload(_signature_png(), "signature.png"), confirmed=True)
+            sign_off.sign_off(manager, inspection, Upload(_signature_png(), "signature.png"), confirmed=True)
         added["inspections"] += 1
 
     manager, tech = _user("manager"), _user("tech")
-    service.assign(
-        manager, service.AssignData(templates["CU-SERVICE"].id, tech.branch_id, tech.id, now + timedelta(days=1))
+    assigning.assign(
+        manager, assigning.AssignData(templates["CU-SERVICE"].id, tech.branch_id, tech.id, now + timedelta(days=1))
     )
-    service.assign(
-        manager, service.AssignData(templates["PDI-VEHICLE"].id, tech.branch_id, tech.id, now + timedelta(hours=6))
+    assigning.assign(
+        manager, assigning.AssignData(templates["PDI-VEHICLE"].id, tech.branch_id, tech.id, now + timedelta(hours=6))
     )
-    service.assign(
+    assigning.assign(
         manager,
-        service.AssignData(templates["5S-DAILY"].id, tech.branch_id, tech.id, now, frequency="daily"),
+        assigning.AssignData(templates["5S-DAILY"].id, tech.branch_id, tech.id, now, frequency="daily"),
     )
     added["inspections"] += 3
     schedules.generate_all(now)

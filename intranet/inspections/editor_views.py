@@ -7,13 +7,12 @@ from flask import flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet.auth.permissions import requires
+from intranet.access.permissions import requires
 from intranet.errors import Invalid
-from intranet.extensions import db
-from intranet.inspections import blueprint, editor, service
+from intranet.forms import form_status
+from intranet.inspections import blueprint, editor, service, templates_io
 from intranet.inspections.forms import NewTemplateForm
 from intranet.inspections.models import ItemKind
-from intranet.inspections.templates_io import export_template
 from intranet.rendering import render, wants_fragment
 
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -21,7 +20,6 @@ MAX_IMPORT_BYTES = 1024 * 1024
 
 def _editor_answer(original_id: int, template):
     """The editor again: a fragment for htmx, a redirect otherwise; a new version moves the browser there."""
-    db.session.commit()
     target = url_for("inspections.edit_template", template_id=template.id)
     if template.id != original_id:
         flash(_("This checklist is in use: your change made version %(v)d (a draft).", v=template.version), "info")
@@ -46,12 +44,12 @@ def _editor_context(template):
 @requires("templates.manage")
 def templates():
     form = NewTemplateForm()
-    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         template = editor.create_template(current_user, form.code.data, form.title.data)
-        db.session.commit()
         return redirect(url_for("inspections.edit_template", template_id=template.id), code=303)
-    return render("inspections/templates.html", status=status, form=form, templates=editor.list_templates(current_user))
+    return render(
+        "inspections/templates.html", status=form_status(form), form=form, templates=editor.list_templates(current_user)
+    )
 
 
 @blueprint.route("/inspections/templates/<int:template_id>")
@@ -70,9 +68,23 @@ def edit_template(template_id: int):
 def add_section(template_id: int):
     template = service.get_template(template_id)
     changed = editor.add_section(
-        current_user, template, request.form.get("title", ""), request.form.get("max_points", "")
+        current_user,
+        template,
+        request.form.get("title", ""),
+        request.form.get("max_points", ""),
+        capped=request.form.get("capped") == "yes",
     )
     return _editor_answer(template_id, changed)
+
+
+@blueprint.route("/inspections/templates/<int:template_id>/sections/<int:section_id>/cap", methods=["POST"])
+@requires("templates.manage")
+def set_section_cap(template_id: int, section_id: int):
+    template = service.get_template(template_id)
+    capped = request.form.get("capped", "")
+    if capped not in ("yes", "no"):
+        raise Invalid(_("Say whether the section's deductions stop at its maximum."))
+    return _editor_answer(template_id, editor.set_section_cap(current_user, template, section_id, capped == "yes"))
 
 
 @blueprint.route("/inspections/templates/<int:template_id>/sections/<int:section_id>/delete", methods=["POST"])
@@ -125,7 +137,6 @@ def publish_template(template_id: int):
     template = service.get_template(template_id)
     _confirmed()
     editor.publish(current_user, template)
-    db.session.commit()
     flash(_("Version %(v)d of “%(title)s” is now in use.", v=template.version, title=template.title), "success")
     return redirect(url_for("inspections.edit_template", template_id=template.id), code=303)
 
@@ -140,7 +151,7 @@ def _confirmed() -> None:
 @requires("templates.manage")
 def export(template_id: int):
     template = service.get_template(template_id)
-    data = export_template(template)
+    data = templates_io.export_template(template)
     if request.args.get("format") == "yaml":
         body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         content_type, extension = "application/yaml; charset=utf-8", "yaml"
@@ -157,13 +168,15 @@ def export(template_id: int):
 
 def _parse(raw: bytes):
     """JSON, or YAML (a superset of it, safe_load: plain data only, no Python objects)."""
+    # Nesting deeper than Python's stack (RecursionError) and integers longer than int() takes
+    # (ValueError) are refused like any other unreadable file.
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         pass
     try:
         return yaml.safe_load(raw)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):
         raise Invalid(_("This file is neither valid JSON nor valid YAML.")) from None
 
 
@@ -177,7 +190,6 @@ def import_template():
         raw = request.form.get("data", "").encode()
     if not raw.strip() or len(raw) > MAX_IMPORT_BYTES:
         raise Invalid(_("Choose an exported checklist file (JSON or YAML, at most 1 MB)."))
-    template = editor.import_template(current_user, _parse(raw))
-    db.session.commit()
+    template = templates_io.import_template(current_user, _parse(raw))
     flash(_("Imported “%(title)s” as version %(v)d (a draft).", title=template.title, v=template.version), "success")
     return redirect(url_for("inspections.edit_template", template_id=template.id), code=303)

@@ -1,4 +1,4 @@
-"""Forms: assigning an inspection and creating a checklist; answers are read by service.parse_answer_fields."""
+"""Forms: assigning an inspection and creating a checklist; answers are read by filling.parse_answer_fields."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField

@@ -2,89 +2,60 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from intranet.access import scoping
+from intranet.access.roles import Role
+from intranet.access.scoping import Reach
 from intranet.auth.models import User
 from intranet.branches.models import Branch
 from intranet.customers.models import Site
 from intranet.db_types import Scaled, UTCDateTime, utcnow
+from intranet.enums import LabelledEnum
 from intranet.extensions import db
 
 POINTS = Scaled(2)  # hundredths of a point
 MEASURE = Scaled(3)
 
 
-class TemplateStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    RETIRED = "retired"
-
-    @property
-    def label(self):
-        return {"draft": _l("Draft"), "active": _l("In use"), "retired": _l("Retired")}[self.value]
+class TemplateStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    ACTIVE = "active", _l("In use")
+    RETIRED = "retired", _l("Retired")
 
 
-class ItemKind(StrEnum):
-    PASS_FAIL = "pass_fail"
-    DEDUCTION = "deduction"
-    NUMBER = "number"
-    TEXT = "text"
-    PHOTO = "photo"
-
-    @property
-    def label(self):
-        return {
-            "pass_fail": _l("Pass / fail / not applicable"),
-            "deduction": _l("Deduction per occurrence"),
-            "number": _l("Number in a range"),
-            "text": _l("Text"),
-            "photo": _l("Photo"),
-        }[self.value]
+class ItemKind(LabelledEnum):
+    PASS_FAIL = "pass_fail", _l("Pass / fail / not applicable")
+    DEDUCTION = "deduction", _l("Deduction per occurrence")
+    ENTERED = "entered", _l("Deduction the inspector enters (at least N points)")
+    SHARE = "share", _l("Share of the total score (percent entered)")
+    NUMBER = "number", _l("Number in a range")
+    TEXT = "text", _l("Text")
+    PHOTO = "photo", _l("Photo")
 
 
-class InspectionStatus(StrEnum):
-    ASSIGNED = "assigned"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    SIGNED_OFF = "signed_off"
-    RETURNED = "returned"
-
-    @property
-    def label(self):
-        return {
-            "assigned": _l("Assigned"),
-            "draft": _l("Draft"),
-            "submitted": _l("Waiting for sign-off"),
-            "signed_off": _l("Signed off"),
-            "returned": _l("Returned"),
-        }[self.value]
+class InspectionStatus(LabelledEnum):
+    ASSIGNED = "assigned", _l("Assigned")
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Waiting for sign-off")
+    SIGNED_OFF = "signed_off", _l("Signed off")
+    RETURNED = "returned", _l("Returned")
 
 
-class Frequency(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-
-    @property
-    def label(self):
-        return {"daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly"), "quarterly": _l("Quarterly")}[
-            self.value
-        ]
+class Frequency(LabelledEnum):
+    DAILY = "daily", _l("Daily")
+    WEEKLY = "weekly", _l("Weekly")
+    MONTHLY = "monthly", _l("Monthly")
+    QUARTERLY = "quarterly", _l("Quarterly")
 
 
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    VERIFIED = "verified"
-
-    @property
-    def label(self):
-        return {"open": _l("Open"), "done": _l("Done"), "verified": _l("Verified")}[self.value]
+class ActionStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    DONE = "done", _l("Done")
+    VERIFIED = "verified", _l("Verified")
 
 
 class InspectionTemplate(db.Model):
@@ -126,6 +97,8 @@ class TemplateSection(db.Model):
     template_id: Mapped[int] = mapped_column(ForeignKey("inspection_template.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     max_points: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(0))
+    # Capped: the section's deductions stop at its maximum. Uncapped: every occurrence deducts.
+    capped: Mapped[bool] = mapped_column(default=True, server_default=true())
     position: Mapped[int] = mapped_column(default=0)
 
     template: Mapped[InspectionTemplate] = relationship(back_populates="sections")
@@ -143,6 +116,8 @@ class TemplateItem(db.Model):
     text: Mapped[str] = mapped_column(String(300))
     guidance: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(0))
+    at_least: Mapped[Decimal | None] = mapped_column(POINTS)  # a deduction that applies is never less
+    # A number item's range; a share item's range of percents (50 to 100: "half to all of the score").
     min_value: Mapped[Decimal | None] = mapped_column(MEASURE)
     max_value: Mapped[Decimal | None] = mapped_column(MEASURE)
     photo_required_on_fail: Mapped[bool] = mapped_column(default=False)
@@ -185,6 +160,8 @@ class Inspection(db.Model):
         UniqueConstraint("schedule_id", "period", name="uq_inspection_schedule_period"),
         Index("ix_inspection_inspector_status", "inspector_id", "status"),
         Index("ix_inspection_branch_status", "branch_id", "status"),
+        Index("ix_inspection_branch_submitted", "branch_id", "submitted_at"),  # scores by period
+        Index("ix_inspection_signed", "signed_at"),  # the checklist signed off most recently
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,6 +195,9 @@ class Inspection(db.Model):
     answers: Mapped[list["InspectionAnswer"]] = relationship(
         order_by="InspectionAnswer.id", cascade="all, delete-orphan", back_populates="inspection"
     )
+    charges: Mapped[list["InspectionCharge"]] = relationship(
+        order_by="InspectionCharge.id", cascade="all, delete-orphan", back_populates="inspection"
+    )
 
     @property
     def status_enum(self) -> InspectionStatus:
@@ -237,7 +217,8 @@ class InspectionAnswer(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("template_item.id"))
     result: Mapped[str | None] = mapped_column(String(10))
     count: Mapped[int] = mapped_column(default=0)
-    number: Mapped[Decimal | None] = mapped_column(MEASURE)
+    points: Mapped[Decimal | None] = mapped_column(POINTS)  # an entered deduction
+    number: Mapped[Decimal | None] = mapped_column(MEASURE)  # a reading, or a share's percent
     text: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
@@ -246,11 +227,40 @@ class InspectionAnswer(db.Model):
     item: Mapped[TemplateItem] = relationship()
 
 
+class InspectionCharge(db.Model):
+    """A deduction charged to the person who caused it (每人次): their personal score, month by month.
+
+    It belongs to the inspection's branch; the points are the item's deduction for the times charged.
+    """
+
+    __tablename__ = "inspection_charge"
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "item_id", "person_id", name="uq_inspection_charge_person"),
+        Index("ix_inspection_charge_branch_person", "branch_id", "person_id"),
+        Index("ix_inspection_charge_person", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_item.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    times: Mapped[int] = mapped_column(default=0)  # occurrences, for an item counted per occurrence
+    points: Mapped[Decimal] = mapped_column(POINTS)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="charges")
+    item: Mapped[TemplateItem] = relationship()
+    person: Mapped[User] = relationship()
+
+
 class CorrectiveAction(db.Model):
     """Opened by a failed item (整改): someone owns it until a manager verifies it is done."""
 
     __tablename__ = "corrective_action"
-    __table_args__ = (Index("ix_corrective_action_branch_status", "branch_id", "status"),)
+    __table_args__ = (
+        Index("ix_corrective_action_branch_status", "branch_id", "status"),
+        Index("ix_corrective_action_branch_created", "branch_id", "created_at"),  # opened in a period
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
@@ -277,3 +287,38 @@ class CorrectiveAction(db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < today
+
+
+# Checklists are the company's; an inspection is its inspector's and, for managers, their branch's.
+_INSPECTORS_OWN = {Role.TECHNICIAN: Reach.OWN, Role.RECEPTIONIST: Reach.OWN, Role.STOREKEEPER: Reach.OWN}
+scoping.unscoped(InspectionTemplate, id_param="template_id", reason="checklists are the same for every branch")
+scoping.unscoped(TemplateSection, id_param="section_id", reason="a part of a company-wide checklist")
+scoping.unscoped(TemplateItem, id_param="item_id", reason="a part of a company-wide checklist")
+scoping.register(InspectionSchedule, id_param=None, branch="branch_id")
+scoping.register(
+    Inspection,
+    id_param="inspection_id",
+    branch="branch_id",
+    owner="inspector_id",
+    view=_INSPECTORS_OWN,
+    actions={"inspections.fill": Reach.OWN},  # a manager fills only what is assigned to them
+    not_found=_l("No such inspection."),
+)
+# A personal deduction is the person's own and, for managers, their branch's (the inspection's).
+scoping.register(
+    InspectionCharge,
+    id_param=None,
+    branch="branch_id",
+    owner="person_id",
+    view=_INSPECTORS_OWN,
+    not_found=_l("No such deduction."),
+)
+scoping.register(
+    CorrectiveAction,
+    id_param="action_id",
+    branch="branch_id",
+    owner="owner_id",
+    view={**_INSPECTORS_OWN, Role.MANAGER: Reach.BRANCH_OR_OWN},
+    actions={"actions.verify": Reach.BRANCH},
+    not_found=_l("No such corrective action."),
+)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import Float, cast, func, select
 
-from intranet.auth.permissions import ensure
+from intranet.access.permissions import ensure
 from intranet.branches.models import Branch
 from intranet.errors import Invalid
 from intranet.extensions import db

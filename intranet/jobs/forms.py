@@ -1,4 +1,7 @@
-"""Forms: a new job, dispatch, the visit report, a manager's correction, a callback."""
+"""Forms: a new job, dispatch, the visit report, a manager's correction, a callback.
+
+The report's written fields come from report_fields.py; the forms add them field by field.
+"""
 
 from decimal import Decimal
 
@@ -20,9 +23,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
-from intranet.forms import Form, OptionalIntSelectField, choices, strip_filter
-from intranet.jobs.models import CallbackOutcome, JobSource, Priority, VisitResult
-from intranet.timezones import LOCAL_INPUT_FORMAT
+from intranet.forms import Form, OptionalIntSelectField, choices, form_data, strip_filter
+from intranet.jobs.callbacks import CallbackAnswers
+from intranet.jobs.models import JobSource, Priority
+from intranet.jobs.report_fields import CORRECTABLE_FIELDS, REPORT_FIELDS, ReportField
+from intranet.jobs.service import JobData
+from intranet.jobs.survey import MARK_LABELS, MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
+from intranet.timezones import LOCAL_INPUT_FORMAT, local_to_utc
 
 UUID = Regexp(r"^[0-9a-fA-F-]{36}$", message=_l("The form's id is damaged; reload the page."))
 
@@ -30,8 +37,8 @@ UUID = Regexp(r"^[0-9a-fA-F-]{36}$", message=_l("The form's id is damaged; reloa
 class JobForm(Form):
     site_id = OptionalIntSelectField(_l("Site"), validators=[InputRequired()])
     equipment_id = OptionalIntSelectField(_l("Equipment"))
-    source = SelectField(_l("Source"), choices=choices((s.value, s.label) for s in JobSource if s != "follow_up"))
-    priority = SelectField(_l("Priority"), choices=choices((p.value, p.label) for p in Priority), default="normal")
+    source = SelectField(_l("Source"), choices=choices(JobSource.choices(leave_out={JobSource.FOLLOW_UP})))
+    priority = SelectField(_l("Priority"), choices=choices(Priority.choices()), default="normal")
     fault_description = TextAreaField(
         _l("Fault as the customer describes it"), validators=[DataRequired(), Length(max=2000)], filters=[strip_filter]
     )
@@ -53,6 +60,12 @@ class JobForm(Form):
         self.assigned_to_id.choices = choices(
             [(None, _l("— dispatch later —"))] + [(t.id, t.name) for t in technicians]
         )
+
+
+def job_data(form: JobForm, source: str | None = None) -> JobData:
+    """What a filled-in job form asks the service for (`source` when the form has no source field)."""
+    given = {"source": source} if source else {}
+    return form_data(form, JobData, due_at=local_to_utc(form.due_at.data), **given)
 
 
 class AssignForm(Form):
@@ -94,20 +107,19 @@ class PartLineForm(Form):
             raise ValidationError(_l("Which part? Give its code."))
 
 
+def _report_field(field: ReportField, *, for_correction: bool = False):
+    """The form field for one declared report field: radios on the tablet, a select for a correction."""
+    if field.is_choice:
+        kind = SelectField if for_correction else RadioField
+        return kind(field.label, choices=choices(field.choices.choices()), validators=[InputRequired()])
+    presence = DataRequired() if field.required else Optional()
+    return TextAreaField(field.label, validators=[presence, Length(max=field.max_length)], filters=[strip_filter])
+
+
 class VisitReportForm(Form):
     client_id = HiddenField(validators=[DataRequired(), UUID])
     arrived_at = DateTimeLocalField(_l("Arrived"), format=LOCAL_INPUT_FORMAT, validators=[DataRequired()])
     left_at = DateTimeLocalField(_l("Left"), format=LOCAL_INPUT_FORMAT, validators=[DataRequired()])
-    fault_found = TextAreaField(
-        _l("Fault found"), validators=[DataRequired(), Length(max=2000)], filters=[strip_filter]
-    )
-    cause = TextAreaField(_l("Cause"), validators=[Length(max=2000)], filters=[strip_filter])
-    action_taken = TextAreaField(
-        _l("Action taken"), validators=[DataRequired(), Length(max=2000)], filters=[strip_filter]
-    )
-    result = RadioField(
-        _l("Result"), choices=choices((r.value, r.label) for r in VisitResult), validators=[InputRequired()]
-    )
     parts = FieldList(FormField(PartLineForm), min_entries=3, max_entries=30)
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*", "capture": "environment"})
     signature = FileField(_l("Customer's signature"))
@@ -117,32 +129,76 @@ class VisitReportForm(Form):
         coerce=int,
         validators=[InputRequired(message=_l("Ask the customer for a mark from 1 to 5."))],
     )
-    customer_comment = TextAreaField(_l("Customer's comment"), validators=[Length(max=1000)], filters=[strip_filter])
     follow_up_needed = BooleanField(_l("Another visit is needed (creates a follow-up job)"))
+
+    def written(self) -> dict[str, str]:
+        """The declared report fields as the service takes them."""
+        return {field.name: self[field.name].data or "" for field in REPORT_FIELDS}
 
 
 class CorrectionForm(Form):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    fault_found = TextAreaField(
-        _l("Fault found"), validators=[DataRequired(), Length(max=2000)], filters=[strip_filter]
-    )
-    cause = TextAreaField(_l("Cause"), validators=[Length(max=2000)], filters=[strip_filter])
-    action_taken = TextAreaField(
-        _l("Action taken"), validators=[DataRequired(), Length(max=2000)], filters=[strip_filter]
-    )
-    result = SelectField(_l("Result"), choices=choices((r.value, r.label) for r in VisitResult))
     reason = StringField(
         _l("Reason for the correction"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter]
     )
 
+    def written(self) -> dict[str, str]:
+        return {field.name: self[field.name].data or "" for field in CORRECTABLE_FIELDS}
+
+
+for _field in REPORT_FIELDS:
+    setattr(VisitReportForm, _field.name, _report_field(_field))
+for _field in CORRECTABLE_FIELDS:
+    setattr(CorrectionForm, _field.name, _report_field(_field, for_correction=True))
+
 
 class CallbackForm(Form):
-    outcome = RadioField(
-        _l("How did the call go?"),
-        choices=choices((o.value, o.label) for o in CallbackOutcome),
-        validators=[InputRequired()],
+    """The callback questionnaire (survey.QUESTIONS adds a mark field per question below)."""
+
+    reached = RadioField(
+        _l("Did you reach the customer?"),
+        choices=choices((("yes", _l("Yes")), ("no", _l("No answer: try again later")))),
+        validators=[InputRequired(_l("Say whether you reached the customer."))],
+    )
+    problem_solved = RadioField(
+        _l("Is the problem solved?"),
+        choices=choices((("yes", _l("Yes")), ("no", _l("No: it is still there or came back")))),
+        validators=[Optional()],
+    )
+    staff_named = StringField(
+        _l("Was anyone particularly warm, or not warm enough? Their name"),
+        validators=[Length(max=STAFF_NAMED_LENGTH)],
+        filters=[strip_filter],
+    )
+    staff_remark = RadioField(_l("They were"), choices=choices(StaffRemark.choices()), validators=[Optional()])
+    suggestions = TextAreaField(
+        _l("How should we improve?"), validators=[Length(max=SUGGESTIONS_LENGTH)], filters=[strip_filter]
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)], filters=[strip_filter])
+
+    def answers(self) -> CallbackAnswers:
+        reached = self.reached.data == "yes"
+        return CallbackAnswers(
+            reached=reached,
+            problem_solved={"yes": True, "no": False}.get(self.problem_solved.data or ""),
+            marks={q.name: int(self[q.name].data) if self[q.name].data else None for q in QUESTIONS},
+            staff_named=self.staff_named.data or "",
+            staff_remark=self.staff_remark.data or None,
+            suggestions=self.suggestions.data or "",
+            note=self.note.data or "",
+        )
+
+
+for _question in QUESTIONS:
+    setattr(
+        CallbackForm,
+        _question.name,
+        RadioField(
+            _question.label,
+            choices=choices((str(mark), MARK_LABELS[mark]) for mark in MARKS),
+            validators=[Optional()],
+        ),
+    )
 
 
 class ResolveForm(Form):

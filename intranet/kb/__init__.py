@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("kb", __name__)
 
-from intranet.kb import views  # noqa: E402,F401
+from intranet.kb import edit_views, views  # noqa: E402,F401

@@ -9,7 +9,7 @@ from intranet.extensions import db
 from intranet.kb.importer import DEMO_DIR, parse
 from intranet.kb.markdown import plain_text
 from intranet.kb.models import Article, ArticleRevision, ArticleSearchText, ArticleStatus
-from intranet.kb.search import postgres_fts, segment
+from intranet.kb.search import postgres_fts, segment, sqlite_fts
 
 BATCH = 500
 
@@ -86,10 +86,7 @@ def seed_articles(count: int, seed: int = 7) -> int:
         )
         db.session.execute(insert(ArticleSearchText), texts)
         if not postgres:
-            db.session.execute(
-                text("INSERT INTO kb_fts (rowid, title, body) VALUES (:article_id, :title_words, :body_words)"),
-                texts,
-            )
+            db.session.execute(sqlite_fts.INSERT, texts)
     if postgres:
         db.session.execute(text(postgres_fts.UPDATE_DOCUMENTS + "WHERE document IS NULL"))
         # Revisions were given ids by hand: move the sequence past them.

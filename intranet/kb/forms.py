@@ -6,9 +6,9 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.forms import Form, choices, strip_filter
-from intranet.kb.service import MAX_BODY
+from intranet.kb.publishing import MAX_BODY
 
 
 class CheckboxesField(SelectMultipleField):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from intranet.errors import Invalid
 from intranet.extensions import db
-from intranet.kb import service
+from intranet.kb import publishing
 from intranet.kb.models import Article
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -47,10 +47,10 @@ def parse(text: str, fallback_title: str = "") -> ParsedFile:
     return ParsedFile(meta, title or fallback_title, text.strip() + "\n")
 
 
-def _data(parsed: ParsedFile, slug: str) -> service.ArticleData:
+def _data(parsed: ParsedFile, slug: str) -> publishing.ArticleData:
     meta = parsed.meta
     position = meta.get("position", "0")
-    return service.ArticleData(
+    return publishing.ArticleData(
         title=parsed.title,
         body=parsed.body,
         chapter=meta.get("chapter", ""),
@@ -71,15 +71,15 @@ def import_file(path: Path, actor=None, only_new: bool = False) -> str:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     summary = parsed.meta.get("summary", "")
     if article is None:
-        article = service.create_article(actor, data)
-        service.publish(actor, article, summary or f"首次发布({path.name})", required=data.required_read)
+        article = publishing.create_article(actor, data)
+        publishing.publish(actor, article, summary or f"首次发布({path.name})", required=data.required_read)
         return "created"
     if only_new:
         return "unchanged"
-    service.save_draft(actor, article, data)
-    if not service.has_unpublished_changes(article):
+    publishing.save_draft(actor, article, data)
+    if not publishing.has_unpublished_changes(article):
         return "unchanged"
-    service.publish(actor, article, summary or f"按 {path.name} 更新", required=data.required_read)
+    publishing.publish(actor, article, summary or f"按 {path.name} 更新", required=data.required_read)
     return "revised"
 
 
@@ -120,6 +120,6 @@ def seed_demo_articles() -> dict[str, int]:
         )
         data.chapter, data.category, data.position = callbacks.chapter, callbacks.category, callbacks.position
         data.required_read = True
-        service.save_draft(None, callbacks, data)
-        service.publish(None, callbacks, "一般维修的回访时限由三天内改为两个工作日内", required=True)
+        publishing.save_draft(None, callbacks, data)
+        publishing.publish(None, callbacks, "一般维修的回访时限由三天内改为两个工作日内", required=True)
     return counts

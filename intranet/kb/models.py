@@ -4,10 +4,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_, exists, or_, true
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from intranet.access import scoping
+from intranet.access.permissions import can
+from intranet.access.roles import Role
+from intranet.access.scoping import Reach
 from intranet.auth.models import User
 from intranet.branches.models import Branch
 from intranet.db_types import UTCDateTime, utcnow
@@ -144,3 +148,46 @@ class ArticleSearchText(db.Model):
     document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
     # The title's words alone: small, so ranking title matches never reads the long documents.
     title_document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+
+# Who reaches which articles: editors every one; everyone else the published ones meant for them. An
+# article out of reach does not exist for the reader (404, not 403).
+
+
+def audience_clause(user):
+    """SQL: the article's audience includes `user` (its roles and branches; empty means everyone)."""
+    role_ok = or_(Article.audience_roles == "", Article.audience_roles.contains(f",{user.role},", autoescape=True))
+    has_branches = exists().where(article_branch.c.article_id == Article.id)
+    in_branch = exists().where(article_branch.c.article_id == Article.id, article_branch.c.branch_id == user.branch_id)
+    return and_(role_ok, or_(~has_branches, in_branch))
+
+
+def in_audience(article: Article, user) -> bool:
+    role_ok = not article.roles or user.role in article.roles
+    branch_ok = not article.branches or user.branch_id in {branch.id for branch in article.branches}
+    return role_ok and branch_ok
+
+
+def _readable_rows(actor):
+    if can(actor, "kb.edit"):
+        return true()
+    return and_(Article.status == ArticleStatus.PUBLISHED, audience_clause(actor))
+
+
+def _may_read(actor, article: Article, _permission=None) -> bool:
+    return can(actor, "kb.edit") or (article.is_published and in_audience(article, actor))
+
+
+scoping.register(
+    Article,
+    id_param="article_id",
+    branch=None,
+    rows=_readable_rows,
+    allows=_may_read,
+    hide=True,
+    not_found=_l("No such article."),
+)
+scoping.unscoped(ArticleRevision, id_param=None, reason="read through its article, which is scoped")
+scoping.unscoped(ArticleSearchText, id_param=None, reason="the search index, queried with the article's scope")
+scoping.register(Acknowledgement, id_param=None, branch=None, owner="user_id", view={r: Reach.OWN for r in Role})
+scoping.register(ArticleVote, id_param=None, branch=None, owner="user_id", view={r: Reach.OWN for r in Role})

@@ -4,8 +4,9 @@ from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import text
 
-from intranet.auth.permissions import public, requires
+from intranet.access.permissions import public, requires
 from intranet.extensions import db
+from intranet.kb.reading import to_read_count
 from intranet.main import blueprint
 from intranet.navigation import navigation_for
 from intranet.rendering import render
@@ -14,8 +15,6 @@ from intranet.rendering import render
 @blueprint.route("/")
 @requires("account.use")
 def index():
-    from intranet.kb.service import to_read_count
-
     return render("main/index.html", tiles=navigation_for(current_user), kb_to_read=to_read_count(current_user))
 
 

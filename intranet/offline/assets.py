@@ -13,6 +13,7 @@ SHELL_FILES = [
     "js/form-kit.js",
     "js/outbox.js",
     "js/offline.js",
+    "js/notifications.js",
     "js/visit-report.js",
     "js/parts.js",
     "js/inspection.js",

@@ -5,6 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from intranet.access import scoping
+from intranet.access.roles import Role
+from intranet.access.scoping import Reach
 from intranet.db_types import UTCDateTime, utcnow
 from intranet.extensions import db
 
@@ -21,3 +24,7 @@ class Submission(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     result_url: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# A submission's key belongs to the person who sent it, and to nobody else, admins included.
+scoping.register(Submission, id_param=None, branch=None, owner="user_id", view={role: Reach.OWN for role in Role})

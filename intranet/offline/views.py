@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, make_response, render_template, url_for
 from flask_login import current_user
 
-from intranet.auth.permissions import public, requires
+from intranet.access.permissions import public, requires
 from intranet.offline import blueprint
 from intranet.offline.assets import SHELL_FILES, asset_version
 from intranet.offline.pages import pages_for

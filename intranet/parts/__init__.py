@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from intranet.auth.permissions import can
+from intranet.access.permissions import can
 from intranet.parts.quantities import fmt
 
 blueprint = Blueprint("parts", __name__)
@@ -18,4 +18,11 @@ def _permissions():
     return {"can": can}
 
 
-from intranet.parts import register_views, request_views, stock_take_views, views  # noqa: E402,F401
+@blueprint.app_template_global()
+def van_stock(user) -> list:
+    """What the technician's van holds: the visit report's part codes are offered from it."""
+    van = service.van_of(user)
+    return service.stock_of(van) if van else []
+
+
+from intranet.parts import register_views, request_views, service, stock_take_views, views  # noqa: E402,F401

@@ -7,15 +7,29 @@ booked into a store that has no moves yet.
 """
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from intranet.auth.models import User
 from intranet.branches.models import Branch
+from intranet.db_types import utcnow
 from intranet.extensions import db
+from intranet.jobs.models import Job
 from intranet.parts import ledger
-from intranet.parts.models import Part, PartRequest, PartRequestLine, StockMove, Store
+from intranet.parts.models import (
+    Loan,
+    Part,
+    PartRequest,
+    PartRequestLine,
+    StockMove,
+    StockTake,
+    StockTakeLine,
+    StockTakeStatus,
+    Store,
+)
+from intranet.timezones import utc_to_local
 
 # code, name, specification, unit, whole units, price, minimum, compatible models
 PARTS = [
@@ -84,6 +98,18 @@ VANS = {
 }
 
 STOREKEEPERS = {"BJ-FT": "store", "BJ-HD": "store.hd", "SH-PD": "store"}
+
+# requester, note, (part code, quantity) lines
+REQUESTS = [
+    ("tech2", "举升机抖动,先备一桶液压油;顺带补车上的点火针。", [("OIL-46", 8), ("IGN-07", 4)]),
+    ("tech.hd", "机房空调滤网堵塞,先领两片换上,旧的带回清洗。", [("FLT-AC", 2)]),
+]
+
+# storekeeper, borrower, what is lent (配件借用单), due in days
+LOANS = [
+    ("store", "tech", "数字万用表", 5),
+    ("store.hd", "tech.hd", "燃气检漏仪", -1),
+]
 
 
 def seed_parts(added: dict) -> None:
@@ -155,25 +181,89 @@ def seed_parts(added: dict) -> None:
                     keeper, "issue", parts[code], quantity, from_store=warehouse, to_store=van, note="随车备件"
                 )
 
-    # One request waiting for the manager: tech2 needs a control board and a fan for his job.
-    tech2 = users.get("tech2")
-    if (
-        tech2 is not None
-        and db.session.scalar(select(PartRequest.id).where(PartRequest.requested_by_id == tech2.id)) is None
-    ):
-        from intranet.jobs.models import Job
-
-        job = db.session.scalar(select(Job).where(Job.assigned_to_id == tech2.id).order_by(Job.id))
-        request = PartRequest(
-            client_id=str(uuid.uuid4()),
-            branch_id=tech2.branch_id,
-            requested_by_id=tech2.id,
-            job_id=job.id if job else None,
-            note="举升机抖动,先备一桶液压油;顺带补车上的点火针。",
-            lines=[
-                PartRequestLine(part_id=parts["OIL-46"].id, quantity=Decimal(8)),
-                PartRequestLine(part_id=parts["IGN-07"].id, quantity=Decimal(4)),
-            ],
+    # Requests waiting for a manager, one per Beijing branch.
+    for login, note, lines in REQUESTS:
+        requester = users.get(login)
+        if requester is None or db.session.scalar(
+            select(PartRequest.id).where(PartRequest.requested_by_id == requester.id)
+        ):
+            continue
+        job = db.session.scalar(select(Job).where(Job.assigned_to_id == requester.id).order_by(Job.id))
+        db.session.add(
+            PartRequest(
+                client_id=str(uuid.uuid4()),
+                branch_id=requester.branch_id,
+                requested_by_id=requester.id,
+                job_id=job.id if job else None,
+                note=note,
+                lines=[PartRequestLine(part_id=parts[code].id, quantity=Decimal(n)) for code, n in lines],
+            )
         )
-        db.session.add(request)
+    _seed_loans(users)
+    _seed_counted_stores(warehouses, users, parts)
+    _seed_parts_used(vans, parts)
     db.session.flush()
+
+
+def _seed_loans(users: dict) -> None:
+    today = utc_to_local(utcnow()).date()
+    for keeper_login, borrower_login, item, days in LOANS:
+        keeper, borrower = users.get(keeper_login), users.get(borrower_login)
+        if keeper is None or borrower is None:
+            continue
+        if db.session.scalar(select(Loan.id).where(Loan.borrower_id == borrower.id, Loan.item == item)):
+            continue
+        db.session.add(
+            Loan(
+                branch_id=borrower.branch_id,
+                item=item,
+                quantity=Decimal(1),
+                borrower_id=borrower.id,
+                lent_by_id=keeper.id,
+                due_on=today + timedelta(days=days),
+            )
+        )
+
+
+def _seed_counted_stores(warehouses: dict, users: dict, parts: dict) -> None:
+    """Last month's count of each Beijing warehouse, approved without differences (the 盘点 record)."""
+    for branch_code in ("BJ-FT", "BJ-HD"):
+        warehouse, keeper = warehouses.get(branch_code), users.get(STOREKEEPERS[branch_code])
+        manager = users.get("manager" if branch_code == "BJ-FT" else "manager.hd")
+        if warehouse is None or keeper is None or manager is None:
+            continue
+        if db.session.scalar(select(StockTake.id).where(StockTake.store_id == warehouse.id)):
+            continue
+        counted_at = utcnow() - timedelta(days=30)
+        take = StockTake(
+            store_id=warehouse.id,
+            status=StockTakeStatus.APPROVED,
+            created_by_id=keeper.id,
+            created_at=counted_at,
+            approved_by_id=manager.id,
+            approved_at=counted_at,
+        )
+        for code, quantity in list(OPENING[branch_code].items())[:4]:
+            take.lines.append(StockTakeLine(part_id=parts[code].id, expected=quantity, counted=quantity))
+        db.session.add(take)
+
+
+# Parts used on the demo's done jobs (jobs/demo.py): technician, part code, quantity.
+USED = [("tech", "IGN-07", 2), ("tech", "SEAL-22", 4), ("tech2", "OIL-46", 3), ("tech.hd", "IGN-07", 1)]
+
+
+def _seed_parts_used(vans: dict, parts: dict) -> None:
+    """Each technician's parts leave the van on their latest done job, once."""
+    for login, code, quantity in USED:
+        van = vans.get(login)
+        if van is None or van.technician_id is None:
+            continue
+        job = db.session.scalar(
+            select(Job).where(Job.assigned_to_id == van.technician_id, Job.done_at.is_not(None)).order_by(Job.id)
+        )
+        if job is None or db.session.scalar(
+            select(StockMove.id).where(StockMove.job_id == job.id, StockMove.part_id == parts[code].id).limit(1)
+        ):
+            continue
+        technician = db.session.get(User, van.technician_id)
+        ledger.post_move(technician, "issue", parts[code], quantity, from_store=van, job_id=job.id, note=job.reference)

@@ -1,32 +1,46 @@
 """Forms: a catalogue part, the import, a receipt, a request for parts, decisions, returns, loans."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from intranet.forms import Form, OptionalIntSelectField, choices, strip_filter
+from intranet.numbers import fits
 from intranet.parts.models import PartCondition
-from intranet.parts.quantities import parse_quantity
+from intranet.parts.quantities import MAX_PRICE, MAX_QUANTITY, QUANTITY_SCALE, fmt, parse_quantity
 
 UUID = Regexp(r"^[0-9a-fA-F-]{36}$", message=_l("The form's id is damaged; reload the page."))
 
 
 class QuantityField(StringField):
-    """A number as typed; whether it may be fractional depends on the part, which the service knows."""
+    """A number as typed; whether it may be fractional depends on the part, which the service knows.
 
-    def __init__(self, *args, **kwargs):
+    It must fit its column exactly: at most `places` decimals, no larger than `maximum`.
+    """
+
+    def __init__(self, *args, places: int = QUANTITY_SCALE, maximum: Decimal = MAX_QUANTITY, **kwargs):
         kwargs.setdefault("filters", [strip_filter])
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(*args, **kwargs)
+        self.places, self.maximum = places, maximum
 
     @property
     def number(self):
         return parse_quantity(self.data) if self.data else None
 
     def post_validate(self, form, validation_stopped):
-        if self.data and self.number is None:
+        if not self.data:
+            return
+        if self.number is None:
             self.errors.append(_l("Write a number, like 2 or 1.5."))
+        elif not fits(self.number, places=self.places, minimum=-self.maximum, maximum=self.maximum):
+            # The sign is the service's to judge ("more than zero" for a request, "0 or more" for a count).
+            self.errors.append(
+                _l("A number up to %(max)s, with at most %(n)d decimals.", max=fmt(self.maximum), n=self.places)
+            )
 
 
 class PartForm(Form):
@@ -35,7 +49,7 @@ class PartForm(Form):
     specification = StringField(_l("Specification"), validators=[Length(max=200)], filters=[strip_filter])
     unit = StringField(_l("Unit"), validators=[Length(max=20)], filters=[strip_filter])
     whole_units = BooleanField(_l("Counted in whole units"), default=True)
-    price = QuantityField(_l("Price (yuan)"), validators=[Length(max=20)])
+    price = QuantityField(_l("Price (yuan)"), validators=[Length(max=20)], places=2, maximum=MAX_PRICE)
     min_stock = QuantityField(_l("Minimum stock per warehouse"), validators=[Length(max=20)])
     compatible_models = TextAreaField(
         _l("Compatible equipment models (one a line)"), validators=[Length(max=2000)], filters=[strip_filter]

@@ -2,13 +2,14 @@
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
-from intranet.auth.permissions import ensure
+from intranet.access.permissions import ensure
 from intranet.errors import Invalid
 from intranet.extensions import db
 from intranet.parts.models import Part
@@ -28,6 +29,8 @@ HEADER_ALIASES = {
     "compatible_models": "compatible_models", "适用机型": "compatible_models",
 }  # fmt: skip
 MAX_ROWS = 50_000
+MAX_COLUMNS = 30  # a catalogue has 8; the rest of a sheet's width is never read
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx is a zip: its parts, unpacked, may not exceed this
 TRUE = {"1", "y", "yes", "true", "是", "x"}
 FALSE = {"", "0", "n", "no", "false", "否"}
 
@@ -53,7 +56,22 @@ class Preview:
         return not self.file_errors and not self.bad_rows and bool(self.rows)
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _too_many_rows() -> Invalid:
+    return Invalid(_("At most %(n)d rows per file.", n=MAX_ROWS))
+
+
+def _kept(rows, row_limit: int) -> list[list[str]]:
+    """The non-empty rows, read one at a time and refused as soon as there are too many."""
+    kept = []
+    for cells in rows:
+        if any(cell.strip() for cell in cells):
+            kept.append(cells)
+            if len(kept) > row_limit:
+                raise _too_many_rows()
+    return kept
+
+
+def _read_csv(data: bytes, row_limit: int) -> list[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -62,28 +80,48 @@ def _read_csv(data: bytes) -> list[list[str]]:
             continue
     else:
         raise Invalid(_("The file is neither UTF-8 nor GB18030 text."))
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return _kept((row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text))), row_limit)
+    except csv.Error:  # a field over the csv module's limit (128 kB), a NUL byte...
+        raise Invalid(_("This CSV file cannot be read: check its quotes and its longest cell.")) from None
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _read_xlsx(data: bytes, row_limit: int) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise Invalid(_("This Excel file unpacks to more than %(n)d MB.", n=MAX_UNPACKED_BYTES // 2**20))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Invalid:
+        raise
     except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user
         raise Invalid(_("This is not a readable Excel (.xlsx) file.")) from None
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if cell is None else str(cell) for cell in row])
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        # The size a sheet claims (its dimension) is not trusted: it can say A1:XFD1048576 for a 5 kB file,
+        # and openpyxl pads every row up to it. Read the rows the file has, in the columns a catalogue uses.
+        sheet.reset_dimensions()
+        rows = (
+            ["" if cell is None else str(cell) for cell in row]
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        )
+        return _kept(rows, row_limit)
+    except Invalid:
+        raise
+    except Exception:
+        raise Invalid(_("This is not a readable Excel (.xlsx) file.")) from None
+    finally:
+        workbook.close()
 
 
-def read_table(data: bytes, filename: str) -> list[list[str]]:
+def read_table(data: bytes, filename: str, row_limit: int = MAX_ROWS + 1) -> list[list[str]]:
+    """The file's non-empty rows (the header among them), at most `row_limit` of them."""
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    return _read_csv(data)
+        return _read_xlsx(data, row_limit)
+    return _read_csv(data, row_limit)
 
 
 def _check(row: Row, seen: dict[str, int]) -> None:
@@ -129,7 +167,7 @@ def _check(row: Row, seen: dict[str, int]) -> None:
 
 def preview(data: bytes, filename: str) -> Preview:
     """Read and check the whole file; nothing is written."""
-    table = [row for row in read_table(data, filename) if any(cell.strip() for cell in row)]
+    table = read_table(data, filename)
     if not table:
         return Preview(rows=[], file_errors=[_("The file is empty.")])
     header = [HEADER_ALIASES.get(cell.strip().lower(), HEADER_ALIASES.get(cell.strip())) for cell in table[0]]
@@ -141,8 +179,6 @@ def preview(data: bytes, filename: str) -> Preview:
                 _("The first line must name the columns; missing: %(names)s.", names=", ".join(sorted(missing)))
             ],
         )
-    if len(table) - 1 > MAX_ROWS:
-        return Preview(rows=[], file_errors=[_("At most %(n)d rows per file.", n=MAX_ROWS)])
     rows, seen = [], {}
     for number, cells in enumerate(table[1:], start=2):
         values = dict.fromkeys(COLUMNS, "")

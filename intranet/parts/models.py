@@ -2,15 +2,18 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from intranet.access import scoping
+from intranet.access.roles import Role
+from intranet.access.scoping import Reach
 from intranet.auth.models import User
 from intranet.branches.models import Branch
 from intranet.db_types import UTCDateTime, utcnow
+from intranet.enums import LabelledEnum
 from intranet.extensions import db
 from intranet.parts.quantities import QUANTITY_SCALE, Scaled
 
@@ -18,71 +21,40 @@ Quantity = Scaled(QUANTITY_SCALE)
 Money = Scaled(2)
 
 
-class Labelled(StrEnum):
-    @property
-    def label(self):
-        return LABELS[self.value]
+class StoreKind(LabelledEnum):
+    WAREHOUSE = "warehouse", _l("Warehouse")
+    VAN = "van", _l("Van")
 
 
-class StoreKind(Labelled):
-    WAREHOUSE = "warehouse"
-    VAN = "van"
+class MoveKind(LabelledEnum):
+    RECEIPT = "receipt", _l("Receipt")
+    ISSUE = "issue", _l("Issue")
+    TRANSFER = "transfer", _l("Transfer")
+    RETURN = "return", _l("Return")
+    ADJUSTMENT = "adjustment", _l("Stock-take adjustment")
+    SCRAP = "scrap", _l("Scrap")
 
 
-class MoveKind(Labelled):
-    RECEIPT = "receipt"
-    ISSUE = "issue"
-    TRANSFER = "transfer"
-    RETURN = "return"
-    ADJUSTMENT = "adjustment"
-    SCRAP = "scrap"
+class RequestStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    APPROVED = "approved", _l("Approved")
+    PARTLY_APPROVED = "partly_approved", _l("Partly approved")
+    REJECTED = "rejected", _l("Rejected")
+    ISSUED = "issued", _l("Issued")
+    CLOSED = "closed", _l("Closed")
 
 
-class RequestStatus(Labelled):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    PARTLY_APPROVED = "partly_approved"
-    REJECTED = "rejected"
-    ISSUED = "issued"
-    CLOSED = "closed"
+class PartCondition(LabelledEnum):
+    REPAIRABLE = "repairable", _l("Repairable")
+    FAULTY = "faulty", _l("Faulty")
+    SCRAP = "scrap_only", _l("Only fit for scrap")
 
 
-class PartCondition(Labelled):
-    REPAIRABLE = "repairable"
-    FAULTY = "faulty"
-    SCRAP = "scrap_only"
-
-
-class StockTakeStatus(Labelled):
-    COUNTING = "counting"
-    SUBMITTED = "submitted_count"
-    APPROVED = "approved_count"
-
-
-LABELS = {
-    "warehouse": _l("Warehouse"),
-    "van": _l("Van"),
-    "receipt": _l("Receipt"),
-    "issue": _l("Issue"),
-    "transfer": _l("Transfer"),
-    "return": _l("Return"),
-    "adjustment": _l("Stock-take adjustment"),
-    "scrap": _l("Scrap"),
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "approved": _l("Approved"),
-    "partly_approved": _l("Partly approved"),
-    "rejected": _l("Rejected"),
-    "issued": _l("Issued"),
-    "closed": _l("Closed"),
-    "repairable": _l("Repairable"),
-    "faulty": _l("Faulty"),
-    "scrap_only": _l("Only fit for scrap"),
-    "counting": _l("Counting"),
-    "submitted_count": _l("Waiting for approval"),
-    "approved_count": _l("Approved"),
-}
+class StockTakeStatus(LabelledEnum):
+    COUNTING = "counting", _l("Counting")
+    SUBMITTED = "submitted_count", _l("Waiting for approval")
+    APPROVED = "approved_count", _l("Approved")
 
 
 class Part(db.Model):
@@ -352,3 +324,22 @@ class StockTakeLine(db.Model):
     @property
     def difference(self) -> Decimal | None:
         return None if self.counted is None else self.counted - self.expected
+
+
+# Stock belongs to the branch of its store; a technician's requests are their own.
+scoping.unscoped(Part, id_param="part_id", reason="the catalogue is the same for every branch")
+scoping.register(Store, id_param="store_id", branch="branch_id", not_found=_l("No such store."))
+scoping.register(StockBalance, id_param=None, branch="store.branch_id")
+scoping.register(StockMove, id_param=None, branch=("from_store.branch_id", "to_store.branch_id"))
+scoping.register(LowStock, id_param=None, branch="store.branch_id")
+scoping.register(
+    PartRequest,
+    id_param="request_id",
+    branch="branch_id",
+    owner="requested_by_id",
+    view={Role.TECHNICIAN: Reach.OWN},
+    not_found=_l("No such part request."),
+)
+scoping.register(OldPartReturn, id_param=None, branch="branch_id")
+scoping.register(Loan, id_param="loan_id", branch="branch_id", not_found=_l("No such loan."))
+scoping.register(StockTake, id_param="stock_take_id", branch="store.branch_id", not_found=_l("No such stock-take."))

@@ -1,38 +1,35 @@
 """Part requests: asked for by a technician (offline too), approved in full or in part or rejected by a
 manager, issued by a storekeeper from the branch warehouse to the van; and the parts a visit report
-uses, which leave the van."""
+uses, which leave the van when the report is filed (a reaction to VisitReportFiled)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from intranet.auth.permissions import ensure, object_rule
-from intranet.auth.roles import Role
-from intranet.db_types import utcnow
-from intranet.errors import Conflict, Invalid, NotAllowed, NotFound
+from intranet import events
+from intranet.access import scoping
+from intranet.access.permissions import ensure
+from intranet.access.roles import Role
+from intranet.db_types import MAX_ID, utcnow
+from intranet.errors import Conflict, Invalid, NotAllowed
 from intranet.extensions import db
+from intranet.jobs.events import VisitReportFiled
+from intranet.jobs.models import Job
 from intranet.parts import ledger
+from intranet.parts.events import PartRequestApproved, PartRequestIssued, PartRequestSubmitted
+from intranet.parts.filters import RequestFilters
 from intranet.parts.models import (
     MoveKind,
-    Part,
     PartRequest,
     PartRequestLine,
     RequestStatus,
 )
-from intranet.parts.service import make_van, part_code_to_part, same_branch, van_of, warehouse_of
+from intranet.parts.service import make_van, part_code_to_part, van_of, warehouse_of
 
 MAX_LINES = 30
-
-
-@object_rule("parts.requests")
-def _may_see_request(actor, request: PartRequest) -> bool:
-    if actor.role == Role.TECHNICIAN:
-        return request.requested_by_id == actor.id
-    return same_branch(actor, request)
 
 
 @dataclass
@@ -50,18 +47,9 @@ class RequestData:
     draft: bool = False  # kept by the requester until sent for approval
 
 
-def _existing_request(client_id: str) -> PartRequest | None:
-    return db.session.scalar(select(PartRequest).where(PartRequest.client_id == client_id))
-
-
-def create_request(actor, data: RequestData) -> tuple[PartRequest, bool]:
-    """A submitted request for parts; the same client_id again returns the first one."""
+def create_request(actor, data: RequestData) -> PartRequest:
+    """A request for parts, sent for approval (or kept as the requester's draft)."""
     ensure(actor, "parts.request")
-    existing = _existing_request(data.client_id)
-    if existing is not None:
-        if existing.requested_by_id != actor.id:
-            raise Conflict(_("This submission's id is already used by another request."))
-        return existing, False
     if actor.branch_id is None:
         raise Invalid(_("Only staff of a branch can request parts."))
     if not data.lines:
@@ -70,10 +58,8 @@ def create_request(actor, data: RequestData) -> tuple[PartRequest, bool]:
         raise Invalid(_("At most %(n)d part lines.", n=MAX_LINES))
     job = None
     if data.job_id is not None:
-        from intranet.jobs.models import Job
-
-        job = db.session.get(Job, data.job_id)
-        if job is None or (actor.role == Role.TECHNICIAN and job.assigned_to_id != actor.id):
+        job = db.session.get(Job, data.job_id) if 0 < data.job_id <= MAX_ID else None
+        if job is None or not scoping.allows(actor, job):
             raise Invalid(_("Choose one of your jobs."))
     request = PartRequest(
         client_id=data.client_id,
@@ -90,16 +76,11 @@ def create_request(actor, data: RequestData) -> tuple[PartRequest, bool]:
             raise Invalid(_("%(code)s is asked for twice: put it on one line.", code=part.code))
         seen.add(part.id)
         request.lines.append(PartRequestLine(part_id=part.id, quantity=ledger.check_quantity(part, line.quantity)))
-    try:
-        with db.session.begin_nested():
-            db.session.add(request)
-            db.session.flush()
-    except IntegrityError:
-        existing = _existing_request(data.client_id)
-        if existing is None:
-            raise
-        return existing, False
-    return request, True
+    db.session.add(request)
+    db.session.flush()
+    if not data.draft:
+        events.publish(PartRequestSubmitted(actor, request))
+    return request
 
 
 def submit_request(actor, request: PartRequest) -> PartRequest:
@@ -111,30 +92,24 @@ def submit_request(actor, request: PartRequest) -> PartRequest:
         raise Conflict(_("This request was already sent."))
     request.status = RequestStatus.SUBMITTED
     db.session.flush()
+    events.publish(PartRequestSubmitted(actor, request))
     return request
 
 
 def get_request(actor, request_id: int, permission: str = "parts.requests") -> PartRequest:
-    request = db.session.scalar(
-        select(PartRequest)
-        .where(PartRequest.id == request_id)
-        .options(selectinload(PartRequest.lines).joinedload(PartRequestLine.part), joinedload(PartRequest.requested_by))
-    )
-    if request is None:
-        raise NotFound(_("No such part request."))
-    ensure(actor, permission, request)
-    return request
+    options = (selectinload(PartRequest.lines).joinedload(PartRequestLine.part), joinedload(PartRequest.requested_by))
+    return scoping.get(actor, PartRequest, request_id, permission, options=options)
 
 
-def list_requests(actor, status: str | None = None):
+def list_requests(actor, filters: RequestFilters):
     ensure(actor, "parts.requests")
-    statement = select(PartRequest).options(joinedload(PartRequest.requested_by))
-    if actor.role == Role.TECHNICIAN:
-        statement = statement.where(PartRequest.requested_by_id == actor.id)
-    elif actor.role != Role.ADMIN:
-        statement = statement.where(PartRequest.branch_id == actor.branch_id)
-    if status:
-        statement = statement.where(PartRequest.status == status)
+    statement = (
+        select(PartRequest).where(scoping.visible(actor, PartRequest)).options(joinedload(PartRequest.requested_by))
+    )
+    if filters.status:
+        statement = statement.where(PartRequest.status == filters.status)
+    if filters.branch_id:
+        statement = statement.where(PartRequest.branch_id == filters.branch_id)
     return statement.order_by(PartRequest.id.desc())
 
 
@@ -168,6 +143,7 @@ def approve_request(actor, request: PartRequest, approved: dict[int, Decimal] | 
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
     db.session.flush()
+    events.publish(PartRequestApproved(actor, request))
     return request
 
 
@@ -211,34 +187,33 @@ def issue_request(actor, request: PartRequest) -> PartRequest:
     request.issued_by_id = actor.id
     request.issued_at = utcnow()
     db.session.flush()
+    events.publish(PartRequestIssued(actor, request))
     return request
 
 
-# Parts used on a job (called by the visit report)
+# Parts used on a job: they leave the technician's van when the visit report is filed
 
 
-def check_report_lines(lines: list[tuple[str, Decimal]]) -> dict[str, Part]:
-    """Each report line's catalogue part, by the code as typed; unknown codes and bad quantities refused."""
-    catalogue = {}
-    for code, quantity in lines:
-        part = part_code_to_part(code)
-        ledger.check_quantity(part, quantity)
-        catalogue[code] = part
-    return catalogue
-
-
-def use_parts_on_job(actor, job, lines: list[tuple[str, Decimal]]) -> list[Part]:
-    """Take the report's parts out of the technician's van; unknown codes or a short van refuse the report."""
+@events.subscribe(VisitReportFiled)
+def take_parts_from_van(event: VisitReportFiled) -> None:
+    """Each report line becomes a catalogue part out of the van; an unknown code or a short van refuses
+    the report (the error undoes the whole filing). Parts requested for the job and issued are closed."""
+    lines = event.report.parts
     if not lines:
-        return []
-    parts = [part_code_to_part(code) for code, _quantity in lines]
-    van = van_of(actor)
+        return
+    van = van_of(event.actor)
     if van is None:
         raise Invalid(_("You have no van stock to take parts from; ask the storekeeper."))
-    for part, (_code, quantity) in zip(parts, lines, strict=True):
-        ledger.post_move(actor, MoveKind.ISSUE, part, quantity, from_store=van, job_id=job.id, note=job.reference)
+    job = event.job
+    for line in lines:
+        part = part_code_to_part(line.part_code)
+        ledger.check_quantity(part, line.quantity)
+        line.part_id, line.part_code = part.id, part.code
+        line.description = line.description or part.name
+        ledger.post_move(
+            event.actor, MoveKind.ISSUE, part, line.quantity, from_store=van, job_id=job.id, note=job.reference
+        )
     for request in db.session.scalars(
         select(PartRequest).where(PartRequest.job_id == job.id, PartRequest.status == RequestStatus.ISSUED)
     ):
         request.status = RequestStatus.CLOSED
-    return parts

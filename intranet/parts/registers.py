@@ -9,19 +9,28 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from intranet.access import scoping
+from intranet.access.permissions import ensure
+from intranet.access.roles import Role
 from intranet.auth.models import User
-from intranet.auth.permissions import ensure
-from intranet.auth.roles import Role
-from intranet.db_types import utcnow
-from intranet.errors import Conflict, Invalid, NotFound
+from intranet.db_types import MAX_ID, utcnow
+from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
+from intranet.numbers import fits
 from intranet.parts import ledger
 from intranet.parts.models import (
     Loan,
     OldPartReturn,
     PartCondition,
 )
+from intranet.parts.quantities import MAX_QUANTITY, QUANTITY_SCALE
 from intranet.parts.service import part_code_to_part
+
+
+def _person(actor, user_id: int) -> User | None:
+    """An active colleague the actor may name on a register (of their branch; anyone's for an admin)."""
+    person = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    return person if person is not None and person.active and scoping.allows(actor, person) else None
 
 
 @dataclass
@@ -43,10 +52,8 @@ def record_return(actor, data: ReturnData) -> OldPartReturn:
     quantity = ledger.check_quantity(part, data.quantity)
     if data.condition not in set(PartCondition):
         raise Invalid(_("Choose the old part's condition."))
-    technician = db.session.get(User, data.technician_id)
+    technician = _person(actor, data.technician_id)
     if technician is None or technician.role != Role.TECHNICIAN:
-        raise Invalid(_("Choose the technician who hands the part back."))
-    if actor.role != Role.ADMIN and technician.branch_id != actor.branch_id:
         raise Invalid(_("Choose the technician who hands the part back."))
     returned = OldPartReturn(
         part_id=part.id,
@@ -68,9 +75,11 @@ def record_return(actor, data: ReturnData) -> OldPartReturn:
 
 def returns_for(actor) -> list[OldPartReturn]:
     ensure(actor, "parts.stock")
-    statement = select(OldPartReturn).options(joinedload(OldPartReturn.part), joinedload(OldPartReturn.technician))
-    if actor.role != Role.ADMIN:
-        statement = statement.where(OldPartReturn.branch_id == actor.branch_id)
+    statement = (
+        select(OldPartReturn)
+        .where(scoping.visible(actor, OldPartReturn))
+        .options(joinedload(OldPartReturn.part), joinedload(OldPartReturn.technician))
+    )
     return list(db.session.scalars(statement.order_by(OldPartReturn.id.desc()).limit(200)))
 
 
@@ -93,12 +102,12 @@ def lend(actor, data: LoanData, today: date) -> Loan:
     if not item:
         raise Invalid(_("Say what is lent."))
     quantity = ledger.check_quantity(part, data.quantity) if part else Decimal(data.quantity)
-    if quantity <= 0:
-        raise Invalid(_("The quantity must be more than zero."))
+    if quantity <= 0 or not fits(quantity, places=QUANTITY_SCALE, maximum=MAX_QUANTITY):
+        raise Invalid(_("The quantity must be more than zero, with at most three decimals."))
     if data.due_on < today:
         raise Invalid(_("The due date cannot be in the past."))
-    borrower = db.session.get(User, data.borrower_id)
-    if borrower is None or (actor.role != Role.ADMIN and borrower.branch_id != actor.branch_id):
+    borrower = _person(actor, data.borrower_id)
+    if borrower is None:
         raise Invalid(_("Choose who borrows it."))
     loan = Loan(
         branch_id=borrower.branch_id or actor.branch_id,
@@ -116,17 +125,12 @@ def lend(actor, data: LoanData, today: date) -> Loan:
 
 def loans_for(actor) -> list[Loan]:
     ensure(actor, "parts.stock")
-    statement = select(Loan).options(joinedload(Loan.borrower))
-    if actor.role != Role.ADMIN:
-        statement = statement.where(Loan.branch_id == actor.branch_id)
+    statement = select(Loan).where(scoping.visible(actor, Loan)).options(joinedload(Loan.borrower))
     return list(db.session.scalars(statement.order_by(Loan.returned_at.is_not(None), Loan.due_on).limit(200)))
 
 
 def return_loan(actor, loan_id: int) -> Loan:
-    loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(_("No such loan."))
-    ensure(actor, "parts.keep", loan)
+    loan = scoping.get(actor, Loan, loan_id, "parts.keep")
     if loan.returned_at is not None:
         raise Conflict(_("This loan is already returned."))
     loan.returned_at = utcnow()

@@ -6,38 +6,41 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet.auth.permissions import can, requires
-from intranet.auth.roles import Role
+from intranet import exporting
+from intranet.access.permissions import can, requires
 from intranet.db_types import utcnow
-from intranet.errors import DomainError, Invalid
+from intranet.errors import Invalid
 from intranet.extensions import db
+from intranet.forms import form_status
+from intranet.jobs import service as jobs
 from intranet.listing import paginate_request
-from intranet.offline.idempotency import idempotent, remember_result
+from intranet.offline.idempotency import idempotent
 from intranet.offline.pages import offline_pages
 from intranet.parts import blueprint, part_requests, service
+from intranet.parts.exports import PART_REQUESTS
+from intranet.parts.filters import request_filters
 from intranet.parts.forms import (
     RejectForm,
     RequestForm,
 )
 from intranet.parts.models import RequestStatus
 from intranet.parts.quantities import parse_quantity
-from intranet.parts.views import back, form_status
+from intranet.parts.views import back
 from intranet.rendering import render
+from intranet.unit_of_work import attempt
 
 
 def _open_jobs(user) -> list[tuple[int, str]]:
     """(id, label) of the technician's open jobs, for the request form's job list."""
-    if user.role != Role.TECHNICIAN:
+    if not can(user, "today.view"):
         return []
-    from intranet.jobs import service as jobs
-
     return [(job.id, f"{job.reference} · {job.customer.name}") for job in jobs.todays_jobs(user, utcnow())]
 
 
 @offline_pages
 def _technician_pages(user) -> list[str]:
     """The request form, with the catalogue in it, kept on the technician's tablet."""
-    if not can(user, "parts.request") or user.role != Role.TECHNICIAN:
+    if not (can(user, "parts.request") and can(user, "today.view")):
         return []
     return [url_for("parts.new_request"), url_for("parts.requests")]
 
@@ -49,10 +52,7 @@ def _catalogue():
 @blueprint.route("/parts/requests")
 @requires("parts.requests")
 def requests():
-    status = request.args.get("status") or None
-    if status is not None and status not in set(RequestStatus):
-        raise Invalid(_("Unknown filter value for %(name)s.", name="status"))
-    page = paginate_request(part_requests.list_requests(current_user, status))
+    page = paginate_request(part_requests.list_requests(current_user, request_filters(request.args)))
     return render(
         "parts/requests.html",
         fragments={"request-results": "parts/_requests.html"},
@@ -60,6 +60,12 @@ def requests():
         args=request.args,
         statuses=list(RequestStatus),
     )
+
+
+@blueprint.route("/parts/requests/export.<any(csv, xlsx):file_format>")
+@requires("parts.requests")
+def export_requests(file_format: str):
+    return exporting.download(PART_REQUESTS, current_user, request.args, file_format)
 
 
 @blueprint.route("/parts/requests/new", methods=["GET", "POST"])
@@ -84,22 +90,13 @@ def new_request():
                 if line.form.code.data
             ],
         )
-        try:
-            part_request, created = part_requests.create_request(current_user, data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            remember_result(url_for("parts.show_request", request_id=part_request.id))
-            db.session.commit()
-            if created and part_request.status == RequestStatus.DRAFT:
+        part_request = attempt(form, lambda: part_requests.create_request(current_user, data))
+        if part_request is not None:
+            if part_request.status == RequestStatus.DRAFT:
                 flash(_("Draft %(ref)s kept: send it when it is complete.", ref=part_request.reference), "success")
-            elif created:
+            else:
                 flash(_("Request %(ref)s sent for approval.", ref=part_request.reference), "success")
-            response = back("parts.show_request", request_id=part_request.id)
-            if not created:
-                response.headers["Idempotent-Replayed"] = "true"
-            return response
+            return back("parts.show_request", request_id=part_request.id)
     van = service.van_of(current_user)
     return render(
         "parts/request_form.html",
@@ -139,7 +136,6 @@ def show_request(request_id: int):
 def submit_request(request_id: int):
     part_request = part_requests.get_request(current_user, request_id)
     part_requests.submit_request(current_user, part_request)
-    db.session.commit()
     flash(_("Request %(ref)s sent for approval.", ref=part_request.reference), "success")
     return back("parts.show_request", request_id=part_request.id)
 
@@ -159,7 +155,6 @@ def approve(request_id: int):
             raise Invalid(_("Approved quantities are numbers from 0 up to what was asked for."))
         approved[line.id] = quantity
     part_requests.approve_request(current_user, part_request, approved)
-    db.session.commit()
     flash(
         _("Request %(ref)s: %(status)s.", ref=part_request.reference, status=part_request.status_enum.label), "success"
     )
@@ -174,7 +169,6 @@ def reject(request_id: int):
     if not form.validate_on_submit():
         raise Invalid(_("Say why the request is rejected."))
     part_requests.reject_request(current_user, part_request, form.reason.data)
-    db.session.commit()
     flash(_("Request %(ref)s rejected.", ref=part_request.reference), "success")
     return back("parts.show_request", request_id=part_request.id)
 
@@ -184,6 +178,5 @@ def reject(request_id: int):
 def issue(request_id: int):
     part_request = part_requests.get_request(current_user, request_id, "parts.issue")
     part_requests.issue_request(current_user, part_request)
-    db.session.commit()
     flash(_("Request %(ref)s issued to the van.", ref=part_request.reference), "success")
     return back("parts.show_request", request_id=part_request.id)

@@ -1,4 +1,4 @@
-"""Parts work shared by the parts modules: the catalogue, stores and the branch rule for stock.
+"""Parts work shared by the parts modules: the catalogue and stores (scoping decides whose).
 
 Services take the actor and plain values, check permissions themselves, flush, and leave the commit
 to the request (requests.py, registers.py, stock_takes.py and low_stock.py build on this).
@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
+from intranet.access import scoping
+from intranet.access.permissions import ensure
 from intranet.auth.models import User
-from intranet.auth.permissions import ensure, object_rule
-from intranet.auth.roles import Role
+from intranet.db_types import MAX_ID
 from intranet.errors import Conflict, Invalid, NotFound
 from intranet.extensions import db
-from intranet.listing import escape_like
+from intranet.listing import contains_text
 from intranet.parts import ledger
+from intranet.parts.filters import MoveFilters, StockFilters
 from intranet.parts.models import (
     MoveKind,
     Part,
@@ -28,20 +30,8 @@ from intranet.parts.models import (
 )
 
 
-def same_branch(actor, obj) -> bool:
-    return actor.role == Role.ADMIN or obj.branch_id == actor.branch_id
-
-
-for _permission in ("parts.stock", "parts.keep", "parts.approve", "parts.issue"):
-    object_rule(_permission)(same_branch)
-
-
 def search_parts(text: str = ""):
-    statement = select(Part).where(Part.active.is_(True))
-    if text:
-        pattern = f"%{escape_like(text)}%"
-        statement = statement.where(or_(Part.code.ilike(pattern, escape="\\"), Part.name.ilike(pattern, escape="\\")))
-    return statement.order_by(Part.code)
+    return select(Part).where(Part.active.is_(True), contains_text(text, Part.code, Part.name)).order_by(Part.code)
 
 
 def get_part(part_id: int) -> Part:
@@ -94,18 +84,14 @@ def save_part(actor, data: PartData, part: Part | None = None) -> Part:
 
 
 def get_store(actor, store_id: int, permission: str = "parts.stock") -> Store:
-    store = db.session.get(Store, store_id)
-    if store is None:
-        raise NotFound(_("No such store."))
-    ensure(actor, permission, store)
-    return store
+    return scoping.get(actor, Store, store_id, permission)
 
 
 def stores_for(actor) -> list[Store]:
     ensure(actor, "parts.stock")
-    statement = select(Store).where(Store.active.is_(True)).options(joinedload(Store.branch))
-    if actor.role != Role.ADMIN:
-        statement = statement.where(Store.branch_id == actor.branch_id)
+    statement = (
+        select(Store).where(Store.active.is_(True), scoping.visible(actor, Store)).options(joinedload(Store.branch))
+    )
     return list(db.session.scalars(statement.order_by(Store.branch_id, Store.kind.desc(), Store.name)))
 
 
@@ -147,15 +133,75 @@ def stock_of(store: Store) -> list[StockBalance]:
     )
 
 
-def recent_moves(store: Store | None = None, part: Part | None = None, limit: int = 50) -> list[StockMove]:
-    statement = select(StockMove).options(
-        joinedload(StockMove.part), joinedload(StockMove.from_store), joinedload(StockMove.to_store)
+def recent_moves(actor, store: Store | None = None, part: Part | None = None, limit: int = 50) -> list[StockMove]:
+    statement = (
+        select(StockMove)
+        .where(scoping.visible(actor, StockMove))
+        .options(joinedload(StockMove.part), joinedload(StockMove.from_store), joinedload(StockMove.to_store))
     )
     if store is not None:
         statement = statement.where(or_(StockMove.from_store_id == store.id, StockMove.to_store_id == store.id))
     if part is not None:
         statement = statement.where(StockMove.part_id == part.id)
     return list(db.session.scalars(statement.order_by(StockMove.id.desc()).limit(limit)))
+
+
+def list_stock(actor, filters: StockFilters):
+    """What every store within reach holds, by store and part code."""
+    ensure(actor, "parts.stock")
+    statement = (
+        select(StockBalance)
+        .join(Store, Store.id == StockBalance.store_id)
+        .join(Part, Part.id == StockBalance.part_id)
+        .where(scoping.visible(actor, StockBalance))
+        .options(selectinload(StockBalance.store).joinedload(Store.branch), selectinload(StockBalance.part))
+    )
+    if filters.store_id:
+        statement = statement.where(StockBalance.store_id == filters.store_id)
+    if filters.branch_id:
+        statement = statement.where(Store.branch_id == filters.branch_id)
+    return statement.order_by(Store.branch_id, Store.name, Part.code)
+
+
+def consumed_on_jobs():
+    """SQL: a move that used parts up on a job (out of a van, into no store)."""
+    return and_(StockMove.kind == MoveKind.ISSUE, StockMove.to_store_id.is_(None), StockMove.job_id.is_not(None))
+
+
+def list_moves(actor, filters: MoveFilters):
+    """The ledger within reach, newest first."""
+    ensure(actor, "parts.stock")
+    statement = (
+        select(StockMove)
+        .where(scoping.visible(actor, StockMove))
+        .options(
+            selectinload(StockMove.part),
+            selectinload(StockMove.from_store),
+            selectinload(StockMove.to_store),
+            selectinload(StockMove.actor),
+        )
+    )
+    if filters.store_id:
+        statement = statement.where(
+            or_(StockMove.from_store_id == filters.store_id, StockMove.to_store_id == filters.store_id)
+        )
+    if filters.branch_id:
+        in_branch = select(Store.id).where(Store.branch_id == filters.branch_id)
+        statement = statement.where(or_(StockMove.from_store_id.in_(in_branch), StockMove.to_store_id.in_(in_branch)))
+    if filters.part_id:
+        statement = statement.where(StockMove.part_id == filters.part_id)
+    if filters.kind:
+        statement = statement.where(StockMove.kind == filters.kind)
+    if filters.consumed:
+        statement = statement.where(consumed_on_jobs())
+    if filters.technician_id:
+        vans = select(Store.id).where(Store.technician_id == filters.technician_id)
+        statement = statement.where(StockMove.from_store_id.in_(vans))
+    if filters.moved_from:
+        statement = statement.where(StockMove.at >= filters.moved_from)
+    if filters.moved_before:
+        statement = statement.where(StockMove.at < filters.moved_before)
+    return statement.order_by(StockMove.at.desc(), StockMove.id.desc())
 
 
 def part_code_to_part(code: str) -> Part:
@@ -181,8 +227,8 @@ def move_stock(actor, store: Store, kind: str, code: str, quantity, to_store_id:
         return ledger.post_move(actor, MoveKind.SCRAP, part, quantity, from_store=store, note=note)
     if kind not in (MoveKind.TRANSFER, MoveKind.RETURN):
         raise Invalid(_("Choose transfer, return or scrap."))
-    target = db.session.get(Store, to_store_id) if to_store_id else None
-    if target is None or not target.active or (actor.role != Role.ADMIN and target.branch_id != actor.branch_id):
+    target = db.session.get(Store, to_store_id) if to_store_id and 0 < to_store_id <= MAX_ID else None
+    if target is None or not target.active or not scoping.allows(actor, target, "parts.keep"):
         raise Invalid(_("Choose a store of your branch to move the parts to."))
     if kind == MoveKind.RETURN and (store.kind != StoreKind.VAN or target.kind != StoreKind.WAREHOUSE):
         raise Invalid(_("A return goes from a van back to a warehouse."))

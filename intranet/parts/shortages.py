@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from intranet.auth.permissions import ensure
+from intranet.access.permissions import ensure
 from intranet.extensions import db
 from intranet.parts.models import (
     LowStock,

@@ -4,9 +4,8 @@ from flask import flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet.auth.permissions import can, requires
+from intranet.access.permissions import can, requires
 from intranet.errors import Invalid
-from intranet.extensions import db
 from intranet.parts import blueprint, service, stock_takes
 from intranet.parts.forms import (
     RejectForm,
@@ -22,7 +21,6 @@ from intranet.rendering import render
 def start_stock_take(store_id: int):
     store = service.get_store(current_user, store_id, "parts.keep")
     take = stock_takes.start_stock_take(current_user, store)
-    db.session.commit()
     return back("parts.stock_take", stock_take_id=take.id)
 
 
@@ -57,7 +55,6 @@ def count(stock_take_id: int):
                 raise Invalid(_("Counts are numbers (%(code)s).", code=line.part.code))
             counts[line.id] = quantity
     stock_takes.record_counts(current_user, take, counts, submit=action == "submit")
-    db.session.commit()
     flash(_("Counts saved."), "success")
     return back("parts.stock_take", stock_take_id=take.id)
 
@@ -67,6 +64,5 @@ def count(stock_take_id: int):
 def approve_stock_take(stock_take_id: int):
     take = stock_takes.get_stock_take(current_user, stock_take_id, "parts.approve")
     stock_takes.approve_stock_take(current_user, take)
-    db.session.commit()
     flash(_("Stock-take approved: the differences are booked as adjustments."), "success")
     return back("parts.stock_take", stock_take_id=take.id)

@@ -6,9 +6,10 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from intranet.auth.permissions import ensure
+from intranet.access import scoping
+from intranet.access.permissions import ensure
 from intranet.db_types import utcnow
-from intranet.errors import Conflict, Invalid, NotAllowed, NotFound
+from intranet.errors import Conflict, Invalid, NotAllowed
 from intranet.extensions import db
 from intranet.parts import ledger
 from intranet.parts.models import (
@@ -37,11 +38,7 @@ def start_stock_take(actor, store: Store) -> StockTake:
 
 
 def get_stock_take(actor, take_id: int, permission: str = "parts.stock") -> StockTake:
-    take = db.session.get(StockTake, take_id)
-    if take is None:
-        raise NotFound(_("No such stock-take."))
-    ensure(actor, permission, take.store)
-    return take
+    return scoping.get(actor, StockTake, take_id, permission)
 
 
 def record_counts(actor, take: StockTake, counts: dict[int, Decimal], submit: bool) -> StockTake:

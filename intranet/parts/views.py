@@ -3,27 +3,28 @@
 The other parts routes: request_views.py, register_views.py, stock_take_views.py.
 """
 
+
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet.auth.permissions import can, requires
-from intranet.auth.roles import Role
-from intranet.errors import DomainError, Invalid
-from intranet.extensions import db
+from intranet import exporting
+from intranet.access.permissions import can, requires
+from intranet.errors import Invalid
+from intranet.forms import form_data, form_status
 from intranet.listing import paginate_request, search_text
 from intranet.parts import blueprint, importing, service, shortages
+from intranet.parts.exports import STOCK, STOCK_MOVES
+from intranet.parts.filters import move_filters
 from intranet.parts.forms import (
     ImportForm,
     MoveForm,
     PartForm,
     ReceiptForm,
 )
+from intranet.parts.models import MoveKind
 from intranet.rendering import render
-
-
-def form_status(form) -> int:
-    return 422 if form.is_submitted() else 200
+from intranet.unit_of_work import attempt
 
 
 def back(endpoint: str, **values):
@@ -46,45 +47,24 @@ def show(part_id: int):
     if can(current_user, "parts.stock"):
         stores = service.stores_for(current_user)
         stock = [(store, service.ledger.balance(store.id, part.id)) for store in stores]
-        moves = [m for m in service.recent_moves(part=part) if current_user.role == Role.ADMIN or _mine(m)]
+        moves = service.recent_moves(current_user, part=part)
     return render("parts/show.html", part=part, stock=stock, moves=moves)
-
-
-def _mine(move) -> bool:
-    stores = [s for s in (move.from_store, move.to_store) if s is not None]
-    return any(store.branch_id == current_user.branch_id for store in stores)
 
 
 def _part_data(form: PartForm) -> service.PartData:
     for field in (form.price, form.min_stock):
         if field.data and field.number is None:
             raise Invalid(_("Price and minimum stock are numbers."))
-    return service.PartData(
-        code=form.code.data,
-        name=form.name.data,
-        unit=form.unit.data or "",
-        specification=form.specification.data or "",
-        whole_units=form.whole_units.data,
-        price=form.price.number or 0,
-        min_stock=form.min_stock.number or 0,
-        compatible_models=form.compatible_models.data or "",
-    )
+    return form_data(form, service.PartData, price=form.price.number or 0, min_stock=form.min_stock.number or 0)
 
 
 def _edit_part(form: PartForm, part=None):
-    status = form_status(form)
     if form.validate_on_submit():
-        try:
-            part = service.save_part(current_user, _part_data(form), part)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Part %(code)s saved.", code=part.code), "success")
-            return back("parts.show", part_id=part.id)
-    return render("parts/form.html", status=status, form=form, part=part)
+        saved = attempt(form, lambda: service.save_part(current_user, _part_data(form), part))
+        if saved is not None:
+            flash(_("Part %(code)s saved.", code=saved.code), "success")
+            return back("parts.show", part_id=saved.id)
+    return render("parts/form.html", status=form_status(form), form=form, part=part)
 
 
 @blueprint.route("/parts/new", methods=["GET", "POST"])
@@ -116,19 +96,18 @@ def import_parts():
             form.file.errors = [_("Choose a file.")]
             status = 422
         else:
-            try:
-                checked = importing.preview(data, upload.filename)
-                if checked.clean and form.confirm.data == "1":
-                    added, updated = importing.import_parts(current_user, data, upload.filename)
-                    db.session.commit()
+            checked = attempt(form, lambda: importing.preview(data, upload.filename))
+            if checked is None:
+                status = 422
+            elif checked.clean and form.confirm.data == "1":
+                counts = attempt(form, lambda: importing.import_parts(current_user, data, upload.filename))
+                if counts is not None:
+                    added, updated = counts
                     flash(
                         _("Imported: %(added)d new parts, %(updated)d updated.", added=added, updated=updated),
                         "success",
                     )
                     return back("parts.index")
-            except Invalid as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
                 status = 422
             else:
                 status = 200 if checked.clean else 422
@@ -149,6 +128,32 @@ def low_stock():
     return render("parts/low_stock.html", low=shortages.low_stock(current_user))
 
 
+@blueprint.route("/parts/stock/export.<any(csv, xlsx):file_format>")
+@requires("parts.stock")
+def export_stock(file_format: str):
+    return exporting.download(STOCK, current_user, request.args, file_format)
+
+
+@blueprint.route("/parts/moves")
+@requires("parts.stock")
+def moves():
+    filters = move_filters(request.args)
+    return render(
+        "parts/moves.html",
+        fragments={"move-results": "parts/_move_results.html"},
+        page=paginate_request(service.list_moves(current_user, filters)),
+        args=request.args,
+        kinds=list(MoveKind),
+        stores=service.stores_for(current_user),
+    )
+
+
+@blueprint.route("/parts/moves/export.<any(csv, xlsx):file_format>")
+@requires("parts.stock")
+def export_moves(file_format: str):
+    return exporting.download(STOCK_MOVES, current_user, request.args, file_format)
+
+
 @blueprint.route("/parts/stores/<int:store_id>")
 @requires("parts.stock")
 def store(store_id: int):
@@ -157,7 +162,7 @@ def store(store_id: int):
         "parts/store.html",
         store=store,
         stock=service.stock_of(store),
-        moves=service.recent_moves(store=store),
+        moves=service.recent_moves(current_user, store=store),
         receipt_form=ReceiptForm() if can(current_user, "parts.keep", store) and store.kind == "warehouse" else None,
         move_form=MoveForm(stores=_other_stores(store)) if can(current_user, "parts.keep", store) else None,
         may_count=can(current_user, "parts.keep", store),
@@ -184,7 +189,6 @@ def move(store_id: int):
         form.to_store_id.data,
         form.note.data or "",
     )
-    db.session.commit()
     flash(_("Moved %(n)s × %(code)s.", n=service.ledger.fmt(moved.quantity), code=moved.part.code), "success")
     return back("parts.store", store_id=store.id)
 
@@ -197,6 +201,5 @@ def receive(store_id: int):
     if not form.validate_on_submit() or form.quantity.number is None:
         raise Invalid(_("Give the part code and the quantity received."))
     move = service.receive(current_user, store, form.code.data, form.quantity.number, form.note.data or "")
-    db.session.commit()
     flash(_("Received %(n)s × %(code)s.", n=service.ledger.fmt(move.quantity), code=move.part.code), "success")
     return back("parts.store", store_id=store.id)

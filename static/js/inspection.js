@@ -4,39 +4,57 @@
 (function () {
   "use strict";
 
-  // Points: the same rules as scoring.py, for the preview only.
-  function deduction(item) {
-    const points = parseFloat(item.dataset.points) || 0;
-    if (item.dataset.kind === "pass_fail") {
-      return item.querySelector("input[type=radio][value=fail]:checked") ? points : 0;
-    }
-    if (item.dataset.kind === "deduction") {
-      const count = parseInt(item.querySelector("input[name$='-count']").value, 10);
-      return count > 0 ? points * count : 0;
-    }
-    return 0;
+  // The running score, a preview (the server scores): the rules are data the server renders into the
+  // form (scoring.preview_rules), so nothing here knows a kind of item. An item deducts its points
+  // times its measure (1 when its field holds `equals`, else the field's number), at least `at_least`;
+  // a section's deductions stop at its cap (null: no cap); each share that applies takes a part of the
+  // total (and fails its item).
+  function measure(per, key, valueOf) {
+    if (!per) return 0;
+    const value = valueOf(key, per.field);
+    if (per.equals != null) return value === per.equals ? 1 : 0;
+    const number = parseFloat(value);
+    return number > 0 ? number : 0;
   }
 
-  function isFailed(item) {
-    return deduction(item) > 0 || !!item.querySelector("input[type=radio][value=fail]:checked");
+  function scoreChecklist(rules, valueOf) {
+    const sections = new Map();
+    const failed = new Set();
+    let total = 0;
+    rules.sections.forEach((section) => {
+      let deducted = 0;
+      section.items.forEach((item) => {
+        const times = measure(item.per, item.key, valueOf);
+        const points = times > 0 ? Math.max(Number(item.points) * times, Number(item.at_least || 0)) : 0;
+        if (points > 0 || (times > 0 && item.per.equals != null)) failed.add(item.key);
+        deducted += points;
+      });
+      if (section.cap != null) deducted = Math.min(deducted, Number(section.cap));
+      sections.set(section.key, Number(section.max) - deducted);
+      total += Number(section.max) - deducted;
+    });
+    (rules.shares || []).forEach((share) => {
+      const times = measure(share.per, share.item, valueOf);
+      if (times > 0) failed.add(share.item);
+      total -= total * Number(share.share) * times;
+    });
+    return { total, sections, failed };
   }
+
+  // An answer as the form holds it now: item-<key>-<field> (a radio group gives its checked value).
+  const answerIn = (form) => (key, field) => form.elements[`item-${key}-${field}`]?.value ?? "";
 
   const fmt = (n) => String(Math.round(n * 100) / 100);
 
-  function updateScore(form) {
-    let total = 0;
+  function showScore(form, result) {
     form.querySelectorAll("[data-section]").forEach((section) => {
-      const max = parseFloat(section.dataset.max) || 0;
-      let deducted = 0;
-      section.querySelectorAll("[data-item]").forEach((item) => {
-        deducted += deduction(item);
-        item.classList.toggle("failed", isFailed(item));
-      });
-      const score = max - Math.min(deducted, max);
-      section.querySelector("[data-section-score]").textContent = fmt(score);
-      total += score;
+      section.querySelector("[data-section-score]").textContent = fmt(result.sections.get(Number(section.dataset.section)));
     });
-    form.querySelector("[data-score-total]").textContent = fmt(total);
+    form.querySelectorAll("[data-item]").forEach((item) => {
+      item.classList.toggle("failed", result.failed.has(Number(item.dataset.item)));
+    });
+    form.querySelector("[data-score-total]").textContent = fmt(result.total);
+    return result;
   }
 
   function setUpSections(form) {
@@ -55,6 +73,49 @@
     form.querySelector("[data-section-next]").addEventListener("click", () => { show(current + 1); form.scrollIntoView(); });
     show(0);
     return show;
+  }
+
+  // "Charged to": lines of a person and their occurrences (or points) under a deduction, added and
+  // removed here; each line's fields are item-<key>-charge-<n>-person and -amount.
+  function addChargeLine(container, index) {
+    const key = container.dataset.charges;
+    const lines = container.querySelectorAll("[data-charge-row]");
+    if (index == null) {
+      index = Math.max(-1, ...Array.from(lines, (line) => Number(line.dataset.chargeIndex))) + 1;
+    }
+    const template = container.closest("form").querySelector(`template[data-charge-template="${container.dataset.chargeKind}"]`);
+    const line = template.content.firstElementChild.cloneNode(true);
+    line.dataset.chargeIndex = String(index);
+    line.querySelectorAll("[data-charge-field]").forEach((field) => {
+      field.name = `item-${key}-charge-${index}-${field.dataset.chargeField}`;
+    });
+    container.insertBefore(line, container.querySelector("[data-charge-add]"));
+    return line;
+  }
+
+  function setUpCharges(form) {
+    form.addEventListener("click", (event) => {
+      const add = event.target.closest("[data-charge-add]");
+      if (add) {
+        addChargeLine(add.closest("[data-charges]")).querySelector("select")?.focus();
+        return;
+      }
+      const remove = event.target.closest("[data-charge-remove]");
+      if (remove) {
+        remove.closest("[data-charge-row]").remove();
+        saveDraft(form);
+      }
+    });
+  }
+
+  // A draft names charge lines the page may not have yet: they are added before the values go back.
+  function ensureChargeLines(form, names) {
+    names.forEach((name) => {
+      const match = /^item-(\d+)-charge-(\d+)-/.exec(name);
+      if (!match || form.elements[name]) return;
+      const container = form.querySelector(`[data-charges="${match[1]}"]`);
+      if (container) addChargeLine(container, Number(match[2]));
+    });
   }
 
   // The draft: every field but files and the form's id, saved on each change.
@@ -77,6 +138,7 @@
     let data;
     try { data = JSON.parse(localStorage.getItem(form.dataset.draftKey) || "null"); } catch (e) { data = null; }
     if (!data) return false;
+    ensureChargeLines(form, Object.keys(data));
     draftFields(form).forEach((el) => {
       if (!(el.name in data)) return;
       if (el.type === "radio") el.checked = data[el.name] === el.value;
@@ -152,7 +214,7 @@
     });
   }
 
-  function checkBeforeSending(form, show) {
+  function checkBeforeSending(form, show, score) {
     const intent = form.querySelector("[data-intent]");
     // A draft goes through the same form (and the outbox): only a hidden field tells them apart.
     form.querySelector("[data-save-draft]").addEventListener("click", () => {
@@ -163,12 +225,13 @@
     form.addEventListener("submit", (event) => {
       if (intent.value === "draft") return;
       const sections = Array.from(form.querySelectorAll("[data-section]"));
+      const failed = score().failed;
       for (const item of form.querySelectorAll("[data-item]")) {
         let problem = null;
         if (item.dataset.kind === "pass_fail" && !item.querySelector("input[type=radio]:checked")) problem = form.dataset.msgMissing;
         const photo = item.querySelector("[data-item-photo]");
         const kept = item.querySelector("[data-photo-name]")?.textContent.trim();
-        if (!problem && "photoRequired" in item.dataset && isFailed(item) && photo && !photo.files.length && !kept) problem = form.dataset.msgPhotoNeeded;
+        if (!problem && "photoRequired" in item.dataset && failed.has(Number(item.dataset.item)) && photo && !photo.files.length && !kept) problem = form.dataset.msgPhotoNeeded;
         if (problem) {
           event.preventDefault();
           event.stopImmediatePropagation();
@@ -188,12 +251,15 @@
     form.dataset.ready = "1";
     if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = window.intranet.newId();
     const show = setUpSections(form);
+    setUpCharges(form);
+    const rules = JSON.parse(form.dataset.scoreRules);
+    const score = () => showScore(form, scoreChecklist(rules, answerIn(form)));
     if (restoreDraft(form)) window.intranet?.showMessage(form.dataset.msgDraftRestored, "info");
     setUpPhotos(form);
-    checkBeforeSending(form, show);
-    form.addEventListener("input", () => { updateScore(form); saveDraft(form); });
-    form.addEventListener("change", () => { updateScore(form); saveDraft(form); });
-    updateScore(form);
+    checkBeforeSending(form, show, score);
+    form.addEventListener("input", () => { score(); saveDraft(form); });
+    form.addEventListener("change", () => { score(); saveDraft(form); });
+    score();
   }
 
   function setUpSignature(form) {
@@ -215,6 +281,7 @@
     document.querySelectorAll("form[data-inspection-form]").forEach(setUpForm);
     document.querySelectorAll("form[data-sign-off-form]").forEach(setUpSignature);
   }
+  window.intranet = Object.assign(window.intranet || {}, { scoreChecklist });
   document.addEventListener("DOMContentLoaded", scan);
   document.addEventListener("htmx:load", scan);
   scan();

@@ -37,12 +37,28 @@
 
   // Replaying
 
+  let replays = 0;
   async function replay() {
     if (!userId() || !navigator.onLine) return;
     const outcome = await Outbox.replay(userId(), refreshBadge);
     setBanner("login", outcome === "login");
     if (outcome !== "offline" && outcome !== "busy") setBanner("offline", false);
     await refreshBadge();
+    await scheduleRetry();
+    // Said on the page once a pass is over, whatever its outcome: something to wait for, not a guess.
+    Object.assign(document.documentElement.dataset, { outboxReplays: String(++replays), outboxOutcome: outcome });
+  }
+
+  // A send that failed in transit (the answer lost, the link dropped) waits out its back-off and is tried
+  // again by itself while the page is open: nobody has to press Retry for a submission the server may hold.
+  let retryTimer = null;
+  async function scheduleRetry() {
+    clearTimeout(retryTimer);
+    const now = Date.now(); // only a back-off still running: one that is over waits for the next trigger
+    const waiting = (await Outbox.list(userId())).filter((item) => item.state === "queued" && item.nextAttemptAt > now);
+    if (!waiting.length || !navigator.onLine) return;
+    const due = Math.min(...waiting.map((item) => item.nextAttemptAt));
+    retryTimer = setTimeout(replay, Math.max(0, due - Date.now()) + 50);
   }
 
   async function registerSync() {
@@ -56,18 +72,7 @@
 
   // Capturing a submission
 
-  function entriesOf(form) {
-    const fields = [];
-    const files = [];
-    for (const [name, value] of new FormData(form)) {
-      if (value instanceof File) {
-        if (value.name || value.size) files.push({ name, blob: value, filename: value.name });
-      } else if (name !== "csrf_token") {
-        fields.push([name, value]);
-      }
-    }
-    return { fields, files };
-  }
+  const entriesOf = (form) => Outbox.entriesOf(form);
 
   // Where a form posts: hx-post for an htmx form, else its action.
   function targetOf(form) {
@@ -97,11 +102,6 @@
     setBanner("offline", !navigator.onLine);
   }
 
-  function bodyWithoutToken(form) {
-    const body = new FormData(form);
-    body.delete("csrf_token");
-    return body;
-  }
 
   async function showAnswer(response, form) {
     // The answer is a whole page: after success the page it redirected to (with its message), after
@@ -146,7 +146,7 @@
       try {
         response = await fetch(targetOf(form), {
           method: "POST",
-          body: bodyWithoutToken(form),
+          body: Outbox.formDataOf(entriesOf(form)), // exactly what a replay of it would send
           credentials: "same-origin",
           headers: { "X-CSRFToken": token.token, "X-Outbox": "1" },
         });
@@ -314,7 +314,7 @@
     if (!form) return;
     if (form.dataset.checked) {
       delete form.dataset.checked;
-      navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages" });
+      navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages", user: userId() });
       return;
     }
     // The outbox answers asynchronously, after the browser has acted on the event: hold the
@@ -343,7 +343,7 @@
     try {
       const manifest = await (await fetch("/offline/pages", { credentials: "same-origin" })).json();
       const registration = await navigator.serviceWorker.ready;
-      registration.active.postMessage({ type: "warm", urls: manifest.urls, stamp });
+      registration.active.postMessage({ type: "warm", urls: manifest.urls, user: manifest.user, stamp });
     } catch (error) {
       // offline: next time
     }

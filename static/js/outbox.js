@@ -61,6 +61,23 @@
     return (await list(userId)).filter((item) => item.state !== "sent").length;
   }
 
+  // What a form sends, decided once for the page's own POST and for every replay of it, so that both
+  // fingerprint alike on the server (intranet/offline/idempotency.py): the fields in the order of the
+  // form (the server sorts them by name and keeps repeated ones in this order), without csrf_token;
+  // then the files, leaving out a file input left empty (no name, no bytes: the server ignores one).
+  function entriesOf(form) {
+    const fields = [];
+    const files = [];
+    for (const [name, value] of new FormData(form)) {
+      if (value instanceof File) {
+        if (value.name || value.size) files.push({ name, blob: value, filename: value.name });
+      } else if (name !== "csrf_token") {
+        fields.push([name, value]);
+      }
+    }
+    return { fields, files };
+  }
+
   function formDataOf(item) {
     const body = new FormData();
     for (const [name, value] of item.fields) {
@@ -184,5 +201,5 @@
     return scope.navigator.storage.estimate();
   }
 
-  scope.Outbox = { add, put, get, remove, list, pendingCount, replay, retry, usage };
+  scope.Outbox = { add, put, get, remove, list, pendingCount, replay, retry, usage, entriesOf, formDataOf };
 })(self);

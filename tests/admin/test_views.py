@@ -2,8 +2,8 @@
 
 import pytest
 
+from intranet.access.roles import Role
 from intranet.auth.models import User
-from intranet.auth.roles import Role
 from intranet.branches.models import Branch
 from tests.conftest import page_text
 
@@ -71,7 +71,7 @@ def test_inline_edit_with_a_taken_login_keeps_the_editor_open_with_the_reason(ad
         {"login": "taken", "name": "X", "role": "technician", "branch_id": str(branch.id)},
         headers={"HX-Request": "true", "HX-Target": f"user-{user.id}", "Accept-Language": "en"},
     )
-    assert response.status_code == 422
+    assert response.status_code == 409  # a conflict with what is stored: the form again, with the reason
     assert "The login taken is already taken." in page_text(response)
     assert 'class="editing"' in response.get_data(as_text=True)
 
@@ -138,5 +138,63 @@ def test_duplicate_branch_code_is_a_clear_error(admin_client, branch):
     response = admin_client.post_form(
         "/admin/branches/new", {"code": branch.code, "name": "重复"}, headers={"Accept-Language": "en"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 409  # a conflict with what is stored: the form again, with the reason
     assert f"The branch code {branch.code} is already used." in page_text(response)
+
+
+def _kind_record(kind, make_user, make_branch):
+    """A record of each kind the admin manages, and how its URLs and elements are named."""
+    if kind == "user":
+        return make_user(login="worker.one", name="王工"), "users"
+    return make_branch(code="TJ-1", name="天津站"), "branches"
+
+
+@pytest.mark.parametrize("kind", ["user", "branch"])
+def test_each_table_opens_an_inline_editor_that_escape_and_cancel_turn_back_into_the_row(
+    admin_client, make_user, make_branch, kind
+):
+    record, plural = _kind_record(kind, make_user, make_branch)
+    row_id = f"{kind}-{record.id}"
+    editor = admin_client.htmx_get(f"/admin/{plural}/{record.id}/edit", target=row_id).get_data(as_text=True)
+    assert f'id="{row_id}" class="editing" data-cancel-on-escape' in editor
+    assert f'hx-get="/admin/{plural}/{record.id}" hx-target="#{row_id}"' in editor  # Cancel asks for the row
+    assert f'form="{kind}-form-{record.id}"' in editor  # every input belongs to the row's form
+    row = admin_client.htmx_get(f"/admin/{plural}/{record.id}", target=row_id).get_data(as_text=True)
+    assert f'id="{row_id}"' in row and "editing" not in row and "<html" not in row
+
+
+@pytest.mark.parametrize("kind", ["user", "branch"])
+def test_deactivating_asks_first_and_reactivating_does_not(admin_client, make_user, make_branch, db_session, kind):
+    record, plural = _kind_record(kind, make_user, make_branch)
+    row_id = f"{kind}-{record.id}"
+    english = {"Accept-Language": "en"}
+    row = admin_client.htmx_get(f"/admin/{plural}/{record.id}", target=row_id, headers=english)
+    assert f'hx-confirm="Deactivate {record.name}?' in row.get_data(as_text=True)
+    deactivated = admin_client.post_form(
+        f"/admin/{plural}/{record.id}/active", {"active": "0"}, headers={"HX-Request": "true", "HX-Target": row_id}
+    )
+    assert deactivated.status_code == 200 and "hx-confirm" not in deactivated.get_data(as_text=True)
+    assert db_session.get(type(record), record.id).active is False
+
+
+def test_an_admin_is_not_offered_to_deactivate_themselves_and_cannot(admin_client, db_session):
+    me = db_session.query(User).filter_by(login="root").one()
+    row = admin_client.htmx_get(f"/admin/users/{me.id}", target=f"user-{me.id}").get_data(as_text=True)
+    assert "/active" not in row
+    refused = admin_client.post_form(f"/admin/users/{me.id}/active", {"active": "0"}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and "You cannot deactivate yourself." in page_text(refused)
+    assert db_session.get(User, me.id).active is True
+
+
+def test_a_branch_that_does_not_exist_is_a_404_that_says_so(admin_client):
+    response = admin_client.get("/admin/branches/99999/edit", headers={"Accept-Language": "en"})
+    assert response.status_code == 404 and "No such branch." in page_text(response)
+
+
+def test_the_branch_search_matches_code_name_or_city_literally(admin_client, make_branch):
+    make_branch(code="SZ-1", name="深圳南山站", city="深圳")
+    make_branch(code="GZ-1", name="广州天河站", city="广州")
+    by_city = page_text(admin_client.htmx_get("/admin/branches?q=深圳", target="branch-table"))
+    assert "深圳南山站" in by_city and "广州天河站" not in by_city
+    nothing = page_text(admin_client.htmx_get("/admin/branches?q=%25", target="branch-table"))
+    assert "深圳南山站" not in nothing  # a % typed in the box is a percent sign, not "anything"

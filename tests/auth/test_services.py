@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from intranet.access.roles import Role
 from intranet.auth import service
-from intranet.auth.roles import Role
 from intranet.db_types import utcnow
 from intranet.errors import Conflict, Invalid, NotAllowed
 from tests.conftest import TEST_PASSWORD

@@ -1,7 +1,7 @@
 """Signing in and out, the lock-out, remember-me, password change and CSRF, through HTTP."""
 
+from intranet.access.roles import Role
 from intranet.auth.models import LoginAttempt
-from intranet.auth.roles import Role
 from tests.conftest import TEST_PASSWORD, page_text
 
 
@@ -148,7 +148,104 @@ def test_a_post_without_csrf_token_is_refused_with_a_clear_message(client, make_
     assert client.get("/").status_code == 302
 
 
-def test_the_csrf_token_endpoint_is_never_cached(client):
+def test_the_csrf_token_endpoint_is_never_cached(client, make_user):
+    client.login(make_user())
     response = client.get("/auth/csrf-token")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.get_json()["token"]
+
+
+def test_nobody_signed_in_gets_no_token_and_no_session(app):
+    """A replay asking while someone signs in must not start a session that replaces the sign-in page's."""
+    response = app.test_client().get("/auth/csrf-token")
+    assert response.get_json() == {"authenticated": False, "token": None, "user": None}
+    assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+# Trust (issue 12): what a hostile or careless use of sign-in must not achieve.
+
+
+def test_an_unknown_login_costs_the_same_hash_work_as_a_known_one(app, client, make_user, db_session, monkeypatch):
+    """Timing must not tell a valid login from an unknown one: both check a hash of the method real passwords use."""
+    from werkzeug.security import check_password_hash
+
+    from intranet.auth import service
+
+    checked = []
+
+    def spying_check(pwhash, password):
+        checked.append(pwhash.split(":", 1)[0])
+        return check_password_hash(pwhash, password)
+
+    monkeypatch.setattr(service, "check_password_hash", spying_check)
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")  # the production default, not the tests' fast one
+    known = make_user(login="known.user")
+    with app.app_context():
+        known.password_hash = service.hash_password(TEST_PASSWORD)
+    db_session.commit()
+    client.post_form("/login", {"login": "known.user", "password": "wrong"})
+    client.post_form("/login", {"login": "nobody.here", "password": "wrong"})
+    assert checked == ["scrypt", "scrypt"]
+
+
+def _copy_cookies(source, target, names=("session", "remember_token")):
+    for name in names:
+        cookie = source.get_cookie(name)
+        if cookie is not None:
+            target.set_cookie(name, cookie.value)
+
+
+def test_signing_out_ends_that_devices_session_and_remember_cookie_on_the_server(app, make_user):
+    user = make_user()
+    tablet = app.test_client()
+    tablet.login(user, remember=True)
+
+    def copy_of(names):
+        copy = app.test_client()
+        _copy_cookies(tablet, copy, names)
+        return copy
+
+    assert copy_of(["session"]).get("/").status_code == 200  # copies of a live sign-in work, as they must
+    assert copy_of(["remember_token"]).get("/").status_code == 200
+    stolen_session, stolen_remember = copy_of(["session"]), copy_of(["remember_token"])
+    other_device = app.test_client()
+    other_device.login(user, remember=True)
+
+    assert tablet.post_form("/logout").status_code == 303
+    assert stolen_session.get("/").status_code == 302  # the old session cookie is void
+    assert stolen_remember.get("/").status_code == 302  # so is the remember-me cookie copied before
+    assert other_device.get("/").status_code == 200  # another device's sign-in is its own
+
+
+def test_a_success_from_an_address_does_not_reset_its_failure_count(app, client, make_user):
+    """Someone guessing logins cannot clear the per-address lock-out by signing in to an account they own."""
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    own = make_user(login="guessers.own")
+    for n in range(limit - 1):
+        client.post_form("/login", {"login": f"guess{n}", "password": "wrong"})
+    client.login(own)
+    client.post_form("/logout")
+    client.post_form("/login", {"login": "one.more.guess", "password": "wrong"})
+    response = client.post_form("/login", {"login": own.login, "password": TEST_PASSWORD})
+    assert response.status_code == 429
+
+
+def test_next_with_a_backslash_or_a_control_character_stays_on_the_site(client, make_user):
+    user = make_user()
+    for target in ("/\\evil.example", "/\\/evil.example", "/\t/evil.example", "/%0a"):
+        response = client.post_form(f"/login?next={target}", {"login": user.login, "password": TEST_PASSWORD})
+        client.post_form("/logout")
+        assert response.headers["Location"] == "/", target
+
+
+def test_a_background_request_never_puts_an_older_session_back(app, make_user):
+    """The service worker's update check sent before a sign-in answers after it: its answer must not carry
+    the session cookie it was sent with, or the person is signed out at once. Pages still refresh it."""
+    client = app.test_client()
+    client.login(make_user())
+    background = client.get("/sw.js", headers={"Sec-Fetch-Mode": "same-origin", "Sec-Fetch-Dest": "serviceworker"})
+    token = client.get("/auth/csrf-token", headers={"Sec-Fetch-Mode": "cors"})
+    for response in (background, token):
+        assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith(("session=", "intranet_user="))]
+    page = client.get("/", headers={"Sec-Fetch-Mode": "navigate"})
+    assert [c for c in page.headers.getlist("Set-Cookie") if c.startswith("session=")]

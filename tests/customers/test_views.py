@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.customers.models import Customer, Equipment, Site
 from tests.conftest import page_text
 
@@ -95,7 +95,7 @@ def test_duplicate_serial_number_is_refused(reception, make_equipment, make_site
     response = reception.post_form(
         f"/sites/{make_site().id}/equipment/new", {"model": "ATM", "serial": "grg-1"}, headers={"Accept-Language": "en"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 409  # a conflict with what is stored: the form again, with the reason
     assert f"Serial number {existing.serial} is already registered." in page_text(response)
 
 

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from intranet import PROJECT_ROOT
+from tests.e2e.relay import Relay
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking switches Chromium keeps calling hosts this machine cannot reach.
@@ -40,13 +41,19 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, workdir: Path):
-        self.database_url = f"sqlite:///{workdir / 'e2e.sqlite'}"
+    """The app in a process of its own: Flask's server on SQLite, or (gunicorn=True) gunicorn with 2
+    workers of 4 threads, as in production, on the database given (PostgreSQL)."""
+
+    def __init__(self, workdir: Path, database_url: str | None = None, gunicorn: bool = False):
+        self.database_url = database_url or f"sqlite:///{workdir / 'e2e.sqlite'}"
+        self.gunicorn = gunicorn
         self.env = {
             **os.environ,
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "e2e-secret",
-            "CALLBACK_DELAY_DAYS": "0",  # done jobs are due for a callback at once
+            "CALLBACK_DELAY_DAYS": "0",  # done jobs are due for a callback at once,
+            "CALLBACK_PROMPT_DAYS": "0",  # complaints and urgent ones too
+            "QUEUE_URL": f"sqlite:///{workdir / 'queue.sqlite'}",  # not the project's instance/ queue
             "FLASK_APP": "wsgi",
             "PYTHONUNBUFFERED": "1",
         }
@@ -65,9 +72,16 @@ class LiveServer:
             stderr=subprocess.STDOUT,
         )
 
+    def command(self) -> list[str]:
+        if self.gunicorn:
+            address = f"127.0.0.1:{self.port}"
+            return [sys.executable, "-m", "gunicorn", "--bind", address, "--workers", "2", "--threads", "4",
+                    "--access-logfile", "-", "wsgi:app"]  # fmt: skip
+        return [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"]
+
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
+            self.command(),
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=self.log,
@@ -84,6 +98,14 @@ class LiveServer:
                 time.sleep(0.1)
         raise RuntimeError("the app server did not answer within 20 s")
 
+    REQUEST_LINE = re.compile(r'"(GET|POST|PUT|DELETE|HEAD|OPTIONS) (\S+) HTTP/[\d.]+" (\d{3})')
+
+    def requests(self) -> list[tuple[str, str, int]]:
+        """Every request the server logged so far: (method, path, status)."""
+        self.log.flush()
+        text = Path(self.log.name).read_text(encoding="utf-8", errors="replace")
+        return [(m, path, int(status)) for m, path, status in self.REQUEST_LINE.findall(text)]
+
     def stop(self) -> None:
         """Stop answering (the tablet's way of losing the server); start() brings it back on the same port."""
         if self.process and self.process.poll() is None:
@@ -95,9 +117,9 @@ class LiveServer:
         self.log.close()
 
 
-def serve_demo(workdir: Path):
+def serve_demo(workdir: Path, database_url: str | None = None, gunicorn: bool = False):
     """A migrated database with the demo data behind a running server; closed when the caller resumes."""
-    server = LiveServer(workdir)
+    server = LiveServer(workdir, database_url, gunicorn)
     server.flask("db", "upgrade")
     server.flask("seed-demo")
     server.start()
@@ -131,7 +153,10 @@ class ConsoleWatch:
     purpose (a 422 for a bad form, a 403) and assert them themselves, so those lines are not errors.
     """
 
-    EXPECTED_ANSWER = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+    EXPECTED_ANSWER = re.compile(
+        r"^Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_(INTERNET_DISCONNECTED"
+        r"|CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|FAILED|ABORTED))"
+    )  # answers the tests provoke, and a network the offline tests cut on purpose
 
     def __init__(self):
         self.errors: list[str] = []
@@ -201,11 +226,62 @@ def sign_in(page, login: str, password: str = "demo1234") -> None:
     page.wait_for_url("**/")
 
 
+class Network:
+    """The tablet's network, cut for real: Chromium's offline flag (for navigator.onLine and the online
+    event) and the relay every request goes through (for the service worker too). While it is cut, the
+    server must see nothing: `assert_nothing_arrived` reads the server's own log."""
+
+    def __init__(self, relay: Relay, server: LiveServer):
+        self.relay, self.server = relay, server
+        self.contexts = []
+        self._seen = None
+
+    def cut(self) -> None:
+        self.relay.cut()
+        for context in self.contexts:
+            with contextlib.suppress(Exception):
+                context.set_offline(True)
+        self._seen = self._settled()
+
+    def _settled(self) -> int:
+        """The server's request count once the requests that were already on their way are logged."""
+        count, deadline = len(self.server.requests()), time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            now = len(self.server.requests())
+            if now == count:
+                break
+            count = now
+        return count
+
+    def restore(self) -> None:
+        self.assert_nothing_arrived()
+        self._seen = None
+        self.relay.restore()
+        for context in self.contexts:
+            with contextlib.suppress(Exception):
+                context.set_offline(False)
+
+    def assert_nothing_arrived(self) -> None:
+        if self._seen is not None:
+            # The harness's own probe of a server it restarts is not the tablet's.
+            arrived = [r for r in self.server.requests()[self._seen :] if r[1] != "/healthz"]
+            assert arrived == [], f"the server answered while the tablet was offline: {arrived}"
+
+
 @pytest.fixture
-def open_tablet(tmp_path, live_server, playwright):
-    """Open (and reopen) a browser on one profile folder, as a tablet would: its service worker,
-    caches and outbox survive a restart. Options go to the context (offline=True, has_touch=True)."""
-    contexts = []
+def network(live_server):
+    relay = Relay(live_server.port)
+    yield Network(relay, live_server)
+    relay.cut()
+
+
+@pytest.fixture
+def open_tablet(tmp_path, live_server, playwright, network):
+    """Open (and reopen) a browser on one profile folder, as a tablet would: its service worker, caches and
+    outbox survive a restart. It reaches the app through `network`; options go to the context
+    (has_touch=True). Every page is watched for console errors and CSP violations."""
+    contexts, watch = [], ConsoleWatch()
 
     def open_context(**options):
         context = playwright.chromium.launch_persistent_context(
@@ -215,14 +291,20 @@ def open_tablet(tmp_path, live_server, playwright):
             headless=True,
             viewport={"width": 1280, "height": 800},
             locale="en-US",
-            base_url=live_server.url,
+            base_url=network.relay.url,
+            offline=network.relay.is_cut,
             **options,
         )
         context.set_default_timeout(15_000)
+        for page in context.pages:
+            watch.attach(page)
+        context.on("page", watch.attach)
         contexts.append(context)
+        network.contexts.append(context)
         return context
 
     yield open_context
     for context in contexts:
         with contextlib.suppress(Exception):  # already closed by the test
             context.close()
+    assert watch.errors == [], "console errors or CSP violations on the tablet"

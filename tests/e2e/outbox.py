@@ -14,7 +14,7 @@ QUEUE_REPORTS = """async (jobIds) => {
             userId: user, url: `/jobs/${id}/report`, formUrl: `/jobs/${id}/report`, title: `J${id}`,
             fields: [["client_id", crypto.randomUUID()], ["arrived_at", local(new Date(now - 3600000))],
                      ["left_at", local(now)], ["fault_found", "积碳"], ["action_taken", "清洁"],
-                     ["result", "fixed"], ["satisfaction", "4"]],
+                     ["result", "fixed"], ["warranty_status", "in_warranty"], ["satisfaction", "4"]],
             files: [{ name: "signature", blob: signature, filename: "signature.png" }],
         });
     }

@@ -65,14 +65,20 @@ def wait_until_pages_kept(page):
     page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.pagesWarmed")
 
 
-def fill_report(page, tmp_path, fault="点火针积碳"):
+def fill_report(page, tmp_path, fault="点火针积碳", photos=1):
     page.get_by_label("Fault found").fill(fault)
     page.get_by_label("Action taken").fill("清洁点火针并试机")
     page.get_by_label("Fixed").check()
-    photo = tmp_path / "photo.jpg"
-    Image.new("RGB", (2400, 1800), (30, 140, 90)).save(photo, "JPEG")
-    page.locator("[data-photo-input]").set_input_files([photo])
-    expect(page.locator("[data-photo-previews] img")).to_have_count(1)
+    warranty = page.get_by_label("Out of warranty")  # asked since revision 0008
+    if warranty.count():
+        warranty.check()
+    if photos:
+        files = []
+        for n in range(photos):
+            files.append(tmp_path / f"photo-{n}.jpg")
+            Image.new("RGB", (2400, 1800), (30, 140 + n, 90)).save(files[-1], "JPEG")
+        page.locator("[data-photo-input]").set_input_files(files)
+        expect(page.locator("[data-photo-previews] img")).to_have_count(photos)
     page.get_by_label("5", exact=True).check()
     pad = page.locator("[data-signature-pad]")
     pad.evaluate("pad => pad.scrollIntoView({block: 'center'})")
@@ -90,19 +96,39 @@ def outbox_states(page):
     return page.locator(".outbox-item").evaluate_all("items => items.map(item => item.dataset.state)")
 
 
-def queue_a_report_offline(open_tablet, live_app, tmp_path, login, fault):
+def queue_a_report_offline(open_tablet, network, live_app, tmp_path, login, fault):
     [job_id] = make_jobs(live_app, login, 1, fault)
     context = open_tablet()
     page = context.new_page()
     sign_in(page, login)
     page.goto(f"/jobs/{job_id}/report")
     wait_until_pages_kept(page)
-    context.set_offline(True)
+    network.cut()
     page.reload()
     fill_report(page, tmp_path)
     page.get_by_role("button", name="Submit the report").click()
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
     return job_id, context, page
+
+
+def answer_the_dialog(page, click, accept: bool) -> str:
+    """Do `click`, which must ask a question (window.confirm); answer it; return what it asked."""
+    with page.expect_event("dialog") as asked:
+        click()
+    dialog = asked.value
+    message = dialog.message
+    dialog.accept() if accept else dialog.dismiss()
+    return message
+
+
+def replays_done(page) -> int:
+    """How many outbox passes the page finished (it says so on <html data-outbox-replays>)."""
+    return int(page.evaluate("document.documentElement.dataset.outboxReplays || '0'"))
+
+
+def wait_for_a_replay(page, after: int) -> None:
+    """Until the page finished an outbox pass after the `after`-th: then "nothing was sent" means something."""
+    page.wait_for_function(f"() => Number(document.documentElement.dataset.outboxReplays || 0) > {after}")
 
 
 def wait_for_reports(page, live_app, job_ids, expected, seconds=20):

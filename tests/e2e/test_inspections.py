@@ -61,7 +61,7 @@ def answer_every_section(page):
             page.get_by_role("button", name="Next section").click()
 
 
-def test_assign_fill_offline_sync_act_sign_and_freeze(browser, open_tablet, live_server, live_app, tmp_path):
+def test_assign_fill_offline_sync_act_sign_and_freeze(browser, open_tablet, network, live_server, live_app, tmp_path):
     console = ConsoleWatch()
     office = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US", base_url=live_server.url)
     office.set_default_timeout(15_000)
@@ -80,13 +80,12 @@ def test_assign_fill_offline_sync_act_sign_and_freeze(browser, open_tablet, live
     expect(desk.locator(".badge.inspection-assigned")).to_be_visible()
 
     # The technician's tablet keeps the form after sign-in, then loses the network.
-    context = open_tablet(has_touch=True)
+    context = open_tablet(has_touch=True)  # watched for console errors by the fixture
     page = context.pages[0] if context.pages else context.new_page()
-    console.attach(page)
     sign_in(page, "tech2")
     page.goto("/inspections")
     page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.pagesWarmed")
-    context.set_offline(True)
+    network.cut()
     page.goto(f"/inspections/{inspection_id}/fill")  # answered by the service worker's cache
     expect(page.locator("[data-banner=offline]")).to_be_visible()
     expect(page.locator("[data-score-total]")).to_have_text("20")
@@ -114,7 +113,7 @@ def test_assign_fill_offline_sync_act_sign_and_freeze(browser, open_tablet, live
     assert inspection_state(live_app, inspection_id)[0] == "assigned"
 
     # Back online: the outbox sends it once; the server scores it and opens the corrective action.
-    context.set_offline(False)
+    network.restore()  # and the server saw nothing of it meanwhile
     deadline = time.monotonic() + 30
     while inspection_state(live_app, inspection_id)[0] != "submitted" and time.monotonic() < deadline:
         page.wait_for_timeout(300)
@@ -154,15 +153,15 @@ def assign_directly(live_app, family, login, manager_login):
 
     from intranet.auth.models import User
     from intranet.extensions import db
-    from intranet.inspections import service
+    from intranet.inspections import assigning, service
 
     with live_app.app_context():
         inspector = db.session.query(User).filter_by(login=login).one()
         manager = db.session.query(User).filter_by(login=manager_login).one()
         template = next(t for t in service.active_templates() if t.family == family)
-        inspection = service.assign(
+        inspection = assigning.assign(
             manager,
-            service.AssignData(template.id, inspector.branch_id, inspector.id, datetime.now(UTC) + timedelta(days=1)),
+            assigning.AssignData(template.id, inspector.branch_id, inspector.id, datetime.now(UTC) + timedelta(days=1)),
         )
         db.session.commit()
         return inspection.id

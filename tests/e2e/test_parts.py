@@ -65,7 +65,9 @@ def requests_of(live_app, login="tech"):
         ]
 
 
-def test_offline_request_partial_approval_issue_and_use_on_the_visit(open_tablet, live_app, new_page, tmp_path):
+def test_offline_request_partial_approval_issue_and_use_on_the_visit(
+    open_tablet, network, live_app, new_page, tmp_path
+):
     [job_id] = make_jobs(live_app, "tech", 1, "配件测试")
     before = stock_of(live_app)
     known = {request[0] for request in requests_of(live_app)}  # the other viewport's run made one too
@@ -79,7 +81,7 @@ def test_offline_request_partial_approval_issue_and_use_on_the_visit(open_tablet
     sign_in(tablet, "tech")
     tablet.goto("/parts/requests/new")
     wait_until_pages_kept(tablet)
-    context.set_offline(True)
+    network.cut()
     tablet.reload()  # answered by the service worker
     form = tablet.locator("form[data-part-request]")
     expect(form).to_be_visible()
@@ -94,7 +96,7 @@ def test_offline_request_partial_approval_issue_and_use_on_the_visit(open_tablet
     assert new_requests() == []
 
     # The network returns: the outbox sends it, once.
-    context.set_offline(False)
+    network.restore()  # and the server saw nothing of it meanwhile
     for _ in range(60):
         if new_requests():
             break

@@ -2,7 +2,7 @@
 
 A receptionist dispatches a job; the technician starts it on Today and files the report with two
 photos (shrunk in the browser) and a signature; a manager sees the thumbnails and the signature; the
-receptionist records the callback and the job closes.
+receptionist asks the callback questionnaire and the job closes.
 """
 
 import re
@@ -66,6 +66,7 @@ def test_dispatch_report_review_and_callback(new_page, live_server, tmp_path, re
     tablet.get_by_label("Cause").fill("燃气杂质")
     tablet.get_by_label("Action taken").fill("清洁点火针并试机")
     tablet.get_by_label("Fixed").check()
+    tablet.get_by_label("In warranty").check()
     tablet.locator("[name='parts-0-part_code']").fill("IGN-07")
     tablet.locator("[name='parts-0-quantity']").fill("1")
     tablet.locator("[data-photo-input]").set_input_files(
@@ -105,8 +106,10 @@ def test_dispatch_report_review_and_callback(new_page, live_server, tmp_path, re
 
     desk.goto("/callbacks")
     callback = desk.locator("article.callback", has=desk.locator(f"a[href='{job_path}']"))
-    callback.get_by_label("Satisfied", exact=True).check()
-    callback.get_by_role("button", name="Record the callback").click()
+    callback.get_by_role("link", name="Call: open the questionnaire").click()
+    desk.get_by_role("group", name="Did you reach the customer?").get_by_label("Yes").check()
+    desk.get_by_role("group", name="Is the problem solved?").get_by_label("Yes").check()
+    desk.get_by_role("button", name="Record the callback").click()
     expect(desk.locator(".flash-success")).to_contain_text("recorded")
     desk.goto(job_path)
     expect(desk.locator(".badge.status-closed")).to_have_text("Closed")

@@ -4,9 +4,9 @@ import json
 
 from sqlalchemy import func, select
 
+from intranet.access.roles import Role
 from intranet.audit import service as audit
 from intranet.audit.models import AuditEvent
-from intranet.auth.roles import Role
 from intranet.inspections.models import Inspection, InspectionSchedule, InspectionTemplate
 
 
@@ -39,8 +39,15 @@ def test_the_demo_loads_the_four_checklists_from_the_manuals(app, db_session):
     assert set(active) == {"CU-SERVICE", "5S-DAILY", "PDI-VEHICLE", "OFFICE-OPS"}
     sections = [s.title for s in active["CU-SERVICE"].sections]
     assert sections == ["服务道德", "语言", "态度", "仪表", "技能", "质量", "效率", "纪律", "环境卫生", "宣传设施"]
-    points = {s.title: {str(i.points) for i in s.items} for s in active["CU-SERVICE"].sections}
+    by_title = {s.title: s for s in active["CU-SERVICE"].sections}
+    points = {title: {str(i.points) for i in s.items if i.kind == "deduction"} for title, s in by_title.items()}
     assert points["语言"] == {"0.50"} and points["态度"] == {"1.00"} and points["质量"] == {"2.00"}
+    # The manual's own rules: every occurrence deducts (no cap), discipline at least 1 point a time,
+    # an error hidden takes 50 to 100 % of the score.
+    assert not any(section.capped for section in by_title.values())
+    assert {(i.kind, str(i.at_least)) for i in by_title["纪律"].items} == {("entered", "1.00")}
+    [hidden] = [i for i in by_title["质量"].items if i.kind == "share"]
+    assert (hidden.min_value, hidden.max_value) == (50, 100)
     assert db_session.scalar(select(func.count()).select_from(Inspection).filter_by(status="signed_off")) == 2
 
 
@@ -59,7 +66,7 @@ def test_import_refuses_odd_files(make_user, db_session):
     import pytest
 
     from intranet.errors import Invalid
-    from intranet.inspections import editor
+    from intranet.inspections import templates_io
     from intranet.inspections.templates_io import FORMAT
 
     admin = make_user(Role.ADMIN)
@@ -69,7 +76,7 @@ def test_import_refuses_odd_files(make_user, db_session):
         "title": "t",
         "sections": [{"title": "s", "max_points": "10", "items": [{"kind": "deduction", "text": "x", "points": "1"}]}],
     }
-    assert editor.import_template(admin, good).family == "OK-1"
+    assert templates_io.import_template(admin, good).family == "OK-1"
     for broken in (
         {**good, "format": "other"},
         {**good, "code": "a b"},
@@ -79,4 +86,4 @@ def test_import_refuses_odd_files(make_user, db_session):
         {**good, "sections": [{**good["sections"][0], "items": [{"kind": "number", "text": "x", "min": "abc"}]}]},
     ):
         with pytest.raises(Invalid):
-            editor.import_template(admin, broken)
+            templates_io.import_template(admin, broken)

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from intranet.access.roles import Role
 from intranet.audit.models import AuditEvent
-from intranet.auth.roles import Role
 from intranet.extensions import db
-from intranet.inspections import editor, schedules, service
+from intranet.forms import Upload
+from intranet.inspections import editor, schedules, service, sign_off
+from intranet.inspections.filling import AnswerInput
 from intranet.inspections.models import CorrectiveAction, Inspection, InspectionSchedule, InspectionTemplate
-from intranet.inspections.service import AnswerInput
 from tests.conftest import image_bytes, page_text
 
 EN = {"Accept-Language": "en"}
@@ -238,6 +239,12 @@ def test_sign_off_needs_the_confirming_tick_and_a_signature(client, make_inspect
     assert db.session.get(Inspection, inspection.id).status == "submitted"
 
 
+def _as_signed(inspection) -> tuple:
+    """What a signed inspection says: its status, score, signer and signature, and every answer."""
+    answers = sorted((a.item_id, a.result, a.count, a.number, a.text) for a in inspection.answers)
+    return (inspection.status, inspection.score_total, inspection.signed_by_id, inspection.signature_id, answers)
+
+
 def test_a_signed_inspection_is_immutable_and_audited(client, make_inspection, technician, manager):
     inspection = submitted(make_inspection, technician)
     client.login(manager)
@@ -246,13 +253,16 @@ def test_a_signed_inspection_is_immutable_and_audited(client, make_inspection, t
     stored = db.session.get(Inspection, inspection.id)
     assert stored.status == "signed_off" and stored.signed_by_id == manager.id and stored.signature_id
     assert db.session.query(AuditEvent).filter_by(action="inspection.signed_off", target_id=inspection.id).count() == 1
-    # Signing again, returning it, or the inspector sending new answers: all 409.
+    signed = _as_signed(stored)
+    # Signing again, returning it, or the inspector sending new answers: all refused, and nothing changes.
     assert client.post_form(f"/inspections/{inspection.id}/sign", sign_form()).status_code == 409
     assert client.post_form(f"/inspections/{inspection.id}/return", {"comment": "重做"}).status_code == 409
     tech = client.application.test_client()
     tech.login(technician)
     response = tech.post_form(f"/inspections/{inspection.id}/fill", fill_form(stored.template), headers=EN)
     assert response.status_code == 409 and "signed off" in page_text(response)
+    db.session.expire_all()
+    assert _as_signed(db.session.get(Inspection, inspection.id)) == signed
 
 
 def test_a_returned_inspection_can_be_filled_again(client, make_inspection, technician, manager):
@@ -361,7 +371,7 @@ def test_branch_ranking_averages_signed_off_scores(
             inspector=technician,
             answers={"未使用文明用语": AnswerInput(count=count), "提示客户当面点验": AnswerInput(result="pass")},
         )
-        service.sign_off(manager, inspection, service.Upload(image_bytes(image_format="PNG")), confirmed=True)
+        sign_off.sign_off(manager, inspection, Upload(image_bytes(image_format="PNG")), confirmed=True)
     db.session.commit()
     client.login(manager)
     today = datetime.now(UTC)

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.db_types import utcnow
-from intranet.errors import Conflict, Invalid, NotAllowed
-from intranet.jobs import service
+from intranet.errors import Invalid, NotAllowed
+from intranet.jobs import callbacks, service, visits
 from intranet.jobs.models import Job, JobEvent
 from tests.conftest import page_text
 
@@ -65,6 +65,27 @@ def test_a_job_needs_a_site_of_the_customer_and_a_technician_of_the_branch(
     )
     assert wrong_tech.status_code == 422
     assert db_session.query(Job).count() == 0
+
+
+def test_the_service_dispatches_only_to_a_technician_of_the_jobs_branch(
+    make_user, make_job, make_site, make_branch, db_session
+):
+    """The forms offer only the branch's technicians; the service holds the rule for every other caller
+    (a script, an import, another module's event), whichever role asks."""
+    job = make_job()
+    stranger = make_user(Role.TECHNICIAN, branch=make_branch())
+    for role in (Role.RECEPTIONIST, Role.MANAGER, Role.ADMIN):
+        with pytest.raises(Invalid):
+            service.assign_job(make_user(role), job, stranger.id)
+    site = make_site()
+    data = service.JobData(
+        site_id=site.id, source="walk_in", priority="normal", fault_description="不制冷",
+        due_at=utcnow() + timedelta(hours=2), assigned_to_id=stranger.id,
+    )  # fmt: skip
+    with pytest.raises(Invalid):
+        service.create_job(make_user(Role.RECEPTIONIST), site.customer, data)
+    db_session.rollback()
+    assert db_session.get(Job, job.id).assigned_to_id != stranger.id
 
 
 def test_dispatch_later_from_the_job_page(client, make_user, make_job, technician, db_session):
@@ -159,6 +180,7 @@ def test_manager_correction_is_recorded(client, make_user, make_report, db_sessi
             "cause": report.cause,
             "action_taken": "更换点火针",
             "result": "fixed",
+            "warranty_status": "out_of_warranty",
             "reason": "技术员漏写了更换部件",
             "version": str(report.version),
         },
@@ -166,10 +188,11 @@ def test_manager_correction_is_recorded(client, make_user, make_report, db_sessi
     assert response.status_code == 303
     db_session.refresh(report)
     assert report.action_taken == "更换点火针" and report.corrected_at is not None
+    assert report.warranty_status == "out_of_warranty"
     kinds = events(db_session, report.job)
     assert kinds[-1] == "corrected"
     detail = db_session.query(JobEvent).filter_by(kind="corrected").one().detail
-    assert "action_taken" in detail and "技术员漏写了更换部件" in detail
+    assert "action_taken" in detail and "warranty_status" in detail and "技术员漏写了更换部件" in detail
 
 
 def test_a_correction_made_on_an_older_version_is_a_conflict(app, client, make_user, make_report, db_session):
@@ -179,7 +202,13 @@ def test_a_correction_made_on_an_older_version_is_a_conflict(app, client, make_u
     first, second = app.test_client(), client
     first.login(make_user(Role.MANAGER))
     second.login(make_user(Role.MANAGER))
-    body = {"fault_found": report.fault_found, "cause": "", "result": "fixed", "version": str(opened_version)}
+    body = {
+        "fault_found": report.fault_found,
+        "cause": "",
+        "result": "fixed",
+        "warranty_status": "in_warranty",
+        "version": str(opened_version),
+    }
     assert (
         first.post_form(
             f"/jobs/{report.job_id}/report/correct", body | {"action_taken": "第一位经理的更正", "reason": "补充"}
@@ -200,13 +229,22 @@ def test_a_correction_made_on_an_older_version_is_a_conflict(app, client, make_u
 def test_a_correction_without_changes_or_reason_is_refused(make_user, make_report):
     report = make_report()
     manager = make_user(Role.MANAGER)
-    same = service.Correction(report.fault_found, report.cause, report.action_taken, report.result, "理由")
+    as_filed = {
+        "fault_found": report.fault_found,
+        "cause": report.cause,
+        "action_taken": report.action_taken,
+        "result": report.result,
+        "warranty_status": report.warranty_status,
+    }
+    changed = as_filed | {"fault_found": "x", "action_taken": "y"}
     with pytest.raises(Invalid):
-        service.correct_report(manager, report, same)
+        visits.correct_report(manager, report, visits.Correction(as_filed, "理由"))
     with pytest.raises(Invalid):
-        service.correct_report(manager, report, service.Correction("x", "", "y", "fixed", " "))
+        visits.correct_report(manager, report, visits.Correction(changed, " "))
+    with pytest.raises(Invalid):
+        visits.correct_report(manager, report, visits.Correction(changed | {"warranty_status": "free"}, "理由"))
     with pytest.raises(NotAllowed):
-        service.correct_report(make_user(Role.RECEPTIONIST), report, service.Correction("x", "", "y", "fixed", "r"))
+        visits.correct_report(make_user(Role.RECEPTIONIST), report, visits.Correction(changed, "r"))
 
 
 def test_done_jobs_reach_the_callback_list_after_the_delay(app, make_user, make_report):
@@ -214,46 +252,8 @@ def test_done_jobs_reach_the_callback_list_after_the_delay(app, make_user, make_
     job = report.job
     receptionist = make_user(Role.RECEPTIONIST)
     job.callback_due_at = job.done_at + timedelta(days=app.config["CALLBACK_DELAY_DAYS"])
-    assert service.callbacks_due(receptionist, job.done_at + timedelta(days=1)) == []
-    assert service.callbacks_due(receptionist, job.done_at + timedelta(days=3, seconds=1)) == [job]
-
-
-def test_satisfied_callback_closes_the_job(client, make_user, make_report, db_session):
-    report = make_report()
-    client.login(make_user(Role.RECEPTIONIST))
-    assert f'href="/jobs/{report.job_id}"' in client.get("/callbacks").get_data(True)
-    response = client.post_form(f"/jobs/{report.job_id}/callback", {"outcome": "satisfied", "note": "已修好"})
-    assert response.status_code == 303
-    job = db_session.get(Job, report.job_id)
-    assert job.status == "closed" and not job.needs_manager_attention
-    assert f'href="/jobs/{report.job_id}"' not in client.get("/callbacks").get_data(True)
-
-
-def test_unsatisfied_callback_flags_the_job_for_a_manager(app, client, make_user, make_report, db_session):
-    report = make_report()
-    client.login(make_user(Role.RECEPTIONIST))
-    client.post_form(f"/jobs/{report.job_id}/callback", {"outcome": "not_satisfied", "note": "还是漏水"})
-    job = db_session.get(Job, report.job_id)
-    assert job.needs_manager_attention
-    manager = app.test_client()
-    manager.login(make_user(Role.MANAGER))
-    assert job.reference in page_text(manager.get("/jobs?attention=1"))
-    assert manager.post_form(f"/jobs/{job.id}/resolve", {"note": ""}).status_code == 422
-    assert manager.post_form(f"/jobs/{job.id}/resolve", {"note": "已安排主管上门"}).status_code == 303
-    db_session.refresh(job)
-    assert not job.needs_manager_attention
-
-
-def test_unreachable_customer_is_called_again_tomorrow(make_user, make_report):
-    report = make_report()
-    now = utcnow()
-    service.record_callback(make_user(Role.RECEPTIONIST), report.job, "unreachable", now=now)
-    assert report.job.status == "done" and report.job.callback_due_at == now + timedelta(days=1)
-
-
-def test_callbacks_only_for_done_jobs(make_user, make_job):
-    with pytest.raises(Conflict):
-        service.record_callback(make_user(Role.RECEPTIONIST), make_job(), "satisfied")
+    assert callbacks.callbacks_due(receptionist, job.done_at + timedelta(days=1)) == []
+    assert callbacks.callbacks_due(receptionist, job.done_at + timedelta(days=3, seconds=1)) == [job]
 
 
 def test_printable_report(client, make_user, make_report):

@@ -1,15 +1,16 @@
 """Filing a visit report over HTTP: photos, signature, idempotency, and bad input that saves nothing."""
 
 import io
+import re
 import threading
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
 
+from intranet.access.roles import Role
 from intranet.attachments.models import Attachment
-from intranet.auth.roles import Role
 from intranet.db_types import utcnow
 from intranet.jobs.models import Job, JobEvent, VisitReport
 from intranet.timezones import LOCAL_INPUT_FORMAT
@@ -38,6 +39,7 @@ def report_form(client_id=None, photos=2, signature=True, **overrides):
         "cause": "燃气中杂质多",
         "action_taken": "清洁点火针,更换密封圈,试机正常",
         "result": "fixed",
+        "warranty_status": "in_warranty",
         "parts-0-part_code": "SEAL-22",
         "parts-0-description": "密封圈",
         "parts-0-quantity": "2",
@@ -268,3 +270,75 @@ def test_photos_and_thumbnails_only_for_those_who_may_see_the_job(app, tech_clie
     manager = app.test_client()
     manager.login(make_user(Role.MANAGER))
     assert manager.get(f"/attachments/{photo.id}/thumbnail").status_code == 200
+
+
+# The warranty status at the visit: one declared field, on the form, the report, the print and the correction.
+
+
+def test_the_form_asks_the_warranty_status_preselected_from_the_equipment(
+    tech_client, technician, make_job, make_equipment
+):
+    covered = make_job(technician=technician, equipment_id=make_equipment(warranty_end=date(2099, 1, 1)).id)
+    expired = make_job(technician=technician, equipment_id=make_equipment(warranty_end=date(2020, 1, 1)).id)
+    unknown = make_job(technician=technician)
+
+    def checked(job) -> list[str]:
+        page = tech_client.get(f"/jobs/{job.id}/report", headers={"Accept-Language": "en"}).get_data(True)
+        assert "Warranty status at the visit" in page and "Paid service" in page
+        radios = re.findall(r'<input[^>]*name="warranty_status"[^>]*>', page)
+        return [re.search(r'value="(\w+)"', radio).group(1) for radio in radios if " checked" in radio]
+
+    assert checked(covered) == ["in_warranty"]
+    assert checked(expired) == ["out_of_warranty"]
+    assert checked(unknown) == []
+
+
+def test_a_report_without_the_warranty_status_is_refused_and_saves_nothing(tech_client, job, db_session):
+    data = report_form()
+    del data["warranty_status"]
+    response = post_report(tech_client, job, data)
+    assert response.status_code == 422
+    assert "Warranty status at the visit" in page_text(response)
+    assert nothing_saved(db_session, job)
+
+
+def test_the_warranty_status_is_shown_on_the_report_and_its_print(tech_client, job, db_session, make_user, client):
+    assert post_report(tech_client, job, report_form(warranty_status="paid_service")).status_code == 303
+    assert db_session.query(VisitReport).one().warranty_status == "paid_service"
+    for url in (f"/jobs/{job.id}", f"/jobs/{job.id}/report/print"):
+        text = page_text(tech_client.get(url, headers={"Accept-Language": "en"}))
+        assert "Warranty status at the visit Paid service (upgrade, training, software)" in text
+    chinese = page_text(tech_client.get(f"/jobs/{job.id}", headers={"Accept-Language": "zh-CN"}))
+    assert "上门时的保修状态 有偿服务" in chinese
+
+
+def test_a_manager_corrects_the_warranty_status(app, tech_client, job, db_session, make_user):
+    assert post_report(tech_client, job, report_form(warranty_status="in_warranty")).status_code == 303
+    report = db_session.query(VisitReport).one()
+    manager = app.test_client()
+    manager.login(make_user(Role.MANAGER))
+    form = manager.get(f"/jobs/{job.id}/report/correct", headers={"Accept-Language": "en"}).get_data(True)
+    assert "<select" in form and 'name="warranty_status"' in form
+    body = {name: getattr(report, name) for name in ("fault_found", "cause", "action_taken", "result")}
+    response = manager.post_form(
+        f"/jobs/{job.id}/report/correct",
+        body | {"warranty_status": "out_of_warranty", "reason": "保修已过期", "version": str(report.version)},
+    )
+    assert response.status_code == 303
+    db_session.refresh(report)
+    assert report.warranty_status == "out_of_warranty"
+    assert "warranty_status" in db_session.query(JobEvent).filter_by(kind="corrected").one().detail
+def test_a_filed_report_reaches_the_callback_list_after_the_configured_delay(
+    app, tech_client, job, make_user, db_session, monkeypatch
+):
+    """The front desk calls the customer back CALLBACK_DELAY_DAYS after the visit (回访), not before."""
+    monkeypatch.setitem(app.config, "CALLBACK_DELAY_DAYS", 3)
+    assert post_report(tech_client, job, report_form(photos=0)).status_code == 303
+    stored = db_session.get(Job, job.id)
+    assert stored.callback_due_at - stored.done_at == timedelta(days=3)
+    desk = app.test_client()
+    desk.login(make_user(Role.RECEPTIONIST))
+    assert stored.reference not in page_text(desk.get("/callbacks"))  # the visit was minutes ago
+    stored.callback_due_at = utcnow() - timedelta(minutes=1)  # three days later
+    db_session.commit()
+    assert stored.reference in page_text(desk.get("/callbacks"))

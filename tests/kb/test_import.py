@@ -3,9 +3,9 @@
 from sqlalchemy import func, select
 
 from intranet.auth.models import User
-from intranet.kb import service as kb
+from intranet.kb import reading, service
 from intranet.kb.importer import parse
-from intranet.kb.models import Article, ArticleRevision
+from intranet.kb.models import Article, ArticleRevision, in_audience
 
 
 def test_front_matter_or_first_heading_gives_the_title():
@@ -49,13 +49,13 @@ def test_demo_manual_is_searchable_and_technicians_keep_required_articles_offlin
         "complaint": "客户投诉处理",
     }
     for query, title in expected_first.items():
-        _, hits = kb.search_articles(technician, query)
+        _, hits = service.search_articles(technician, query)
         assert hits and hits[0].title.striptags() == title, (query, [hit.title.striptags() for hit in hits])
-    assert kb.to_read_count(technician) >= 4
+    assert reading.to_read_count(technician) >= 4
     client.login(technician, password="demo1234")
     urls = client.get("/offline/pages").get_json()["urls"]
     required = db_session.scalars(select(Article).where(Article.required_read.is_(True) | Article.pinned.is_(True)))
     for article in required:
-        if kb.in_audience(article, technician):
+        if in_audience(article, technician):
             assert f"/kb/{article.id}" in urls
     assert "/kb/to-read" in urls

@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.kb.markdown import plain_text, render_markdown
 
 HOSTILE = """# 标题

@@ -2,8 +2,8 @@
 
 import pytest
 
-from intranet.auth.roles import Role
-from intranet.kb import service as kb
+from intranet.access.roles import Role
+from intranet.kb import publishing, service
 from intranet.kb.search import segment
 
 ARTICLES = {
@@ -29,7 +29,7 @@ def reader(make_user):
 
 
 def titles(reader, query):
-    return [hit.title.striptags() for hit in kb.search_articles(reader, query)[1]]
+    return [hit.title.striptags() for hit in service.search_articles(reader, query)[1]]
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_a_word_only_in_the_body_still_matches_and_titles_rank_first(articles, m
 
 
 def test_snippets_mark_the_words_searched_for(articles, reader):
-    _terms, hits = kb.search_articles(reader, "回访")
+    _terms, hits = service.search_articles(reader, "回访")
     assert "<mark>回访</mark>" in str(hits[0].snippet)
     assert "<mark>回访</mark>" in str(hits[0].title)
 
@@ -86,7 +86,7 @@ NASTY = [
 
 @pytest.mark.parametrize("query", NASTY)
 def test_queries_full_of_search_syntax_never_fail(articles, reader, query):
-    terms, _hits = kb.search_articles(reader, query)
+    terms, _hits = service.search_articles(reader, query)
     assert all(term.isalnum() for term in terms)
 
 
@@ -108,8 +108,8 @@ def test_drafts_and_articles_for_others_are_not_found(make_article, make_user, m
 
 def test_a_new_revision_replaces_the_words_indexed(make_article, reader, db_session):
     article = make_article(title="值班管理", body="值班人员提前十分钟到岗。")
-    kb.save_draft(None, article, kb.ArticleData(title="值班管理", body="交接班时核对钥匙和门禁。"))
-    kb.publish(None, article, "改写", required=False)
+    publishing.save_draft(None, article, publishing.ArticleData(title="值班管理", body="交接班时核对钥匙和门禁。"))
+    publishing.publish(None, article, "改写", required=False)
     db_session.commit()
     assert titles(reader, "到岗") == []
     assert titles(reader, "钥匙") == ["值班管理"]
@@ -117,7 +117,7 @@ def test_a_new_revision_replaces_the_words_indexed(make_article, reader, db_sess
 
 def test_unpublishing_removes_from_search(make_article, reader, db_session):
     article = make_article(title="服务推广", body="推广活动每季度一次。")
-    kb.unpublish(None, article)
+    publishing.unpublish(None, article)
     db_session.commit()
     assert titles(reader, "推广") == []
 

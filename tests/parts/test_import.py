@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.parts.models import Part
 from tests.conftest import page_text
 
@@ -99,4 +99,46 @@ def test_files_that_cannot_be_read_are_refused_clearly(admin, db_session, conten
     response = upload(admin, content, confirm=True)
     assert response.status_code == 422
     assert message in page_text(response)
+    assert db_session.query(Part).count() == 0
+
+
+# Trust (issue 12): a small file must not make the server read without end.
+
+BOUNDED_PREVIEW = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+from intranet import create_app
+from intranet.errors import Invalid
+from intranet.parts import importing
+from tests.hostile_files import HOSTILE_FILES
+
+app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+with app.test_request_context(headers={"Accept-Language": "en"}):
+    try:
+        checked = importing.preview(HOSTILE_FILES[sys.argv[1]], sys.argv[1])
+        print("rows", len(checked.rows), checked.file_errors)
+    except Invalid as error:
+        print("refused", error.message)
+"""
+
+
+@pytest.mark.parametrize("name", ["dimension.xlsx", "wide-field.csv"])
+def test_a_small_file_that_claims_a_huge_sheet_is_read_within_bounds(name):
+    """A 5 kB .xlsx whose sheet says A1:XFD1048576 once made the import pad rows until memory ran out."""
+    import subprocess
+    import sys
+
+    from intranet import PROJECT_ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", BOUNDED_PREVIEW, name], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]  # within 1.5 GB and a minute, without an error
+    assert done.stdout.startswith(("rows", "refused")), done.stdout
+
+
+def test_a_csv_field_over_the_csv_modules_limit_is_refused_with_a_message(admin, db_session):
+    response = upload(admin, HEADER.encode() + b"A1," + b"x" * 200_000 + b",,,,,,\n")
+    assert response.status_code == 422
+    assert "This CSV file cannot be read" in page_text(response)
     assert db_session.query(Part).count() == 0

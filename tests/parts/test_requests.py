@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from intranet.auth.roles import Role
+from intranet.access.roles import Role
 from intranet.jobs.models import PartUsed
 from intranet.parts import ledger, part_requests
 from intranet.parts.models import PartRequest, StockMove

@@ -34,11 +34,14 @@ def _drop(target, connection, **kw):
         connection.exec_driver_sql(DROP)
 
 
+# Parameters named after the columns of article_search_text, whose words the index mirrors.
+INSERT = text("INSERT INTO kb_fts (rowid, title, body) VALUES (:article_id, :title_words, :body_words)")
+
+
 def store(session, row: ArticleSearchText) -> None:
     session.execute(text("DELETE FROM kb_fts WHERE rowid = :id"), {"id": row.article_id})
     session.execute(
-        text("INSERT INTO kb_fts (rowid, title, body) VALUES (:id, :title, :body)"),
-        {"id": row.article_id, "title": row.title_words, "body": row.body_words},
+        INSERT, {"article_id": row.article_id, "title_words": row.title_words, "body_words": row.body_words}
     )
 
 

@@ -1,0 +1,126 @@
+"""Load on the front desk with two years of registers: the desk page and the complaint list, and Today.
+
+    .venv/bin/python bench/frontdesk_load.py [--clients 10] [--seconds 15] [--runs 3] [--jobs 100000]
+
+For each database: migrate, load the demo data, `flask bench-seed --jobs N` (Today's technicians and
+jobs) and `flask frontdesk-bench-seed` (10,000 complaints, 50,000 appointments, 20,000 visitors,
+50,000 calls), start gunicorn (2 workers x 4 threads on this 2-core machine) and sign in receptionists
+and technicians. Each run has three phases of --clients concurrent clients (closed loop, no think
+time), one page each: Today for technicians (the reference), the desk page for receptionists, and
+the complaint list (filters and pages as a receptionist uses them). It prints the latency
+percentiles of each phase per run and the median over runs, and whether the desk costs no more
+than Today. The load generator shares the machine's two cores with the server.
+"""
+
+import argparse
+import itertools
+import random
+import statistics
+import threading
+import time
+
+from common import Client, Database, Server, percentile, sign_in, summary
+
+COMPLAINT_LISTS = [
+    "/complaints",
+    "/complaints?status=active",
+    "/complaints?overdue=1",
+    "/complaints?status=closed&page=3",
+    "/complaints?category=delay",
+    "/complaints?mine=1",
+    "/complaints?channel=hotline&page=2",
+]
+
+
+def run_phase(port: int, cookies: list[str], paths, seconds: float, warmup: float = 2.0) -> list[float]:
+    samples = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + warmup + seconds
+    record_from = time.monotonic() + warmup
+
+    def worker(cookie: str, offset: int):
+        client = Client(port, cookie)
+        cycle = itertools.islice(itertools.cycle(paths), offset, None)
+        mine = []
+        while (now := time.monotonic()) < stop_at:
+            elapsed = client.get(next(cycle))
+            if now >= record_from:
+                mine.append(elapsed)
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(cookie, n)) for n, cookie in enumerate(cookies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def bench(backend: str, jobs: int, clients: int, seconds: float, runs: int) -> dict:
+    database = Database(backend)
+    try:
+        started = time.perf_counter()
+        database.flask("db", "upgrade")
+        database.flask("seed-demo")
+        database.flask("bench-seed", "--jobs", str(jobs))
+        print(f"[{backend}] {database.flask('frontdesk-bench-seed').strip()}")
+        print(f"[{backend}] database ready in {time.perf_counter() - started:.0f} s")
+        server = Server(database)
+        try:
+            codes = ["bj-ft", "bj-hd", "sh-pd"]
+            desk_logins = [f"bench.desk.{codes[n % 3]}.{n // 3 % 5}" for n in range(clients)]
+            tech_logins = [f"bench.{codes[n % 3]}.{n // 3 % 15}" for n in range(clients)]
+            receptionists = [sign_in(server.port, login) for login in desk_logins]
+            technicians = [sign_in(server.port, login) for login in tech_logins]
+            phases = {
+                "today": (technicians, ["/today"]),
+                "desk": (receptionists, ["/desk"]),
+                "complaints": (receptionists, COMPLAINT_LISTS),
+            }
+            results = {name: [] for name in phases}
+            for run in range(1, runs + 1):
+                order = list(phases)
+                random.Random(run).shuffle(order)  # no phase always runs first on a cold cache
+                for name in order:
+                    cookies, paths = phases[name]
+                    values = run_phase(server.port, cookies, paths, seconds)
+                    print(f"[{backend}] run {run} {name:10s} {summary(values)}  ({len(values) / seconds:.0f} req/s)")
+                    results[name].append((percentile(values, 50) * 1000, percentile(values, 95) * 1000))
+            return results
+        finally:
+            server.stop()
+    finally:
+        database.drop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    print(
+        f"{args.clients} concurrent clients per phase, no think time, {args.seconds:.0f} s per phase, {args.runs} runs"
+    )
+    lines = []
+    for backend in args.backends.split(","):
+        results = bench(backend, args.jobs, args.clients, args.seconds, args.runs)
+        medians = {
+            name: (statistics.median(p for p, _ in pairs), statistics.median(p for _, p in pairs))
+            for name, pairs in results.items()
+        }
+        for name, (p50, p95) in medians.items():
+            lines.append(f"{backend:10s} {name:10s} median of runs: p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+        verdict = "no more than" if medians["desk"][0] <= medians["today"][0] else "MORE than"
+        lines.append(
+            f"{backend:10s} the desk page costs {verdict} Today (p50 {medians['desk'][0]:.1f} ms "
+            f"against {medians['today'][0]:.1f} ms)"
+        )
+    print("\n".join(["", "Summary", *lines]))
+
+
+if __name__ == "__main__":
+    main()

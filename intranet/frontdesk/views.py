@@ -1,0 +1,125 @@
+"""Routes: the desk page, the receptionist's home, whose parts refresh themselves; the lookup by phone number."""
+
+from datetime import date, datetime
+
+from flask import request
+from flask_login import current_user
+
+from intranet import clock
+from intranet.access import scoping
+from intranet.access.permissions import requires
+from intranet.branches.models import Branch
+from intranet.branches.service import active_branches
+from intranet.extensions import db, htmx
+from intranet.frontdesk import appointments, blueprint, calls, complaints, visitors
+from intranet.frontdesk.branch_calendar import local_day, settings_of
+from intranet.frontdesk.closeout import closing_time
+from intranet.frontdesk.filters import day_of
+from intranet.frontdesk.forms import CallForm
+from intranet.jobs import callbacks
+from intranet.listing import id_filter, search_text
+from intranet.rendering import render, wants_fragment
+
+
+def branch_in_view() -> Branch | None:
+    """The branch a desk page is about: the actor's, or for an administrator the one asked for (else the first)."""
+    branch_id = scoping.list_branch(current_user, id_filter(request.args, "branch"))
+    if branch_id is None and scoping.sees_every_branch(current_user):
+        branches = active_branches()
+        return branches[0] if branches else None
+    return db.session.get(Branch, branch_id) if branch_id else None
+
+
+def day_arg(name: str, default: date) -> date:
+    """A ?name=2026-11-23 argument, the default when absent, a clear 422 when it is not a date."""
+    return day_of(request.args, name, default)
+
+
+def prefill_contact(form, call, customer) -> None:
+    """Fill a form's customer and contact from the customer chosen and the call it comes from."""
+    if customer is not None:
+        form.customer_id.data = customer.id
+        form.contact_name.data = customer.name
+        form.contact_phone.data = customer.phone
+    if call is not None:
+        form.call_id.data = call.id
+        form.contact_name.data = call.caller_name or form.contact_name.data
+        form.contact_phone.data = call.number or form.contact_phone.data
+
+
+def branch_choices() -> list[Branch]:
+    return active_branches() if scoping.sees_every_branch(current_user) else []
+
+
+# The desk shows what needs doing next; each part links to its whole register.
+DESK_ROWS = 12
+DESK_CALLBACKS = 8
+DESK_CALLS = 8
+
+
+def _appointments_part(branch: Branch, now: datetime) -> dict:
+    grace = settings_of(branch.id).no_show_minutes
+    rows, counts = appointments.still_expected(current_user, branch.id, local_day(now), DESK_ROWS)
+    return {"board": [(row, appointments.board_state(row, now, grace)) for row in rows], "day_counts": counts}
+
+
+def _visitors_part(branch: Branch, now: datetime) -> dict:
+    closes_at = closing_time(branch.id, local_day(now))
+    return {
+        "in_building": visitors.in_building(current_user, branch.id),
+        "after_closing": closes_at is not None and now >= closes_at,
+    }
+
+
+def _complaints_part(branch: Branch, now: datetime) -> dict:
+    branch_id = branch.id if scoping.sees_every_branch(current_user) else None
+    return {"running": complaints.running_complaints(current_user, branch_id=branch_id, limit=DESK_ROWS)}
+
+
+def _callbacks_part(branch: Branch, now: datetime) -> dict:
+    due = callbacks.callbacks_due(
+        current_user, now, limit=DESK_CALLBACKS + 1, branch_id=branch.id, with_details=False
+    )
+    return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
+
+
+def _calls_part(branch: Branch, now: datetime) -> dict:
+    today = calls.calls_of_day(current_user, branch.id, local_day(now), limit=DESK_CALLS, with_details=False)
+    return {"calls": today, "call_form": CallForm()}
+
+
+DESK_PARTS = {
+    "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
+    "desk-visitors": ("frontdesk/_desk_visitors.html", _visitors_part),
+    "desk-complaints": ("frontdesk/_desk_complaints.html", _complaints_part),
+    "desk-callbacks": ("frontdesk/_desk_callbacks.html", _callbacks_part),
+    "desk-call-list": ("frontdesk/_desk_call_list.html", _calls_part),
+}
+
+
+@blueprint.route("/desk")
+@requires("desk.work")
+def desk():
+    now = clock.now()
+    branch = branch_in_view()
+    context = {"branch": branch, "branches": branch_choices(), "now": now}
+    if branch is not None:
+        # A part refreshing itself asks for itself only; the whole page loads every part.
+        wanted = [htmx.target] if wants_fragment() and htmx.target in DESK_PARTS else list(DESK_PARTS)
+        for part in wanted:
+            context |= DESK_PARTS[part][1](branch, now)
+    fragments = {target: template for target, (template, _loader) in DESK_PARTS.items()}
+    return render("frontdesk/desk.html", fragments=fragments, **context)
+
+
+@blueprint.route("/desk/lookup")
+@requires("desk.work")
+def lookup():
+    phone = search_text(request.args, "phone")
+    found = calls.customers_by_phone(current_user, phone) if phone else []
+    return render(
+        "frontdesk/lookup.html",
+        fragments={"desk-lookup-results": "frontdesk/_lookup.html"},
+        phone=phone,
+        found=found,
+    )

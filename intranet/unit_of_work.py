@@ -1,0 +1,89 @@
+"""A request commits once, here: after its view answered with success; anything else rolls back.
+
+Services flush and never commit; views neither commit nor roll back. A view that wants to show a
+form again after a domain error runs the service through `attempt`, whose savepoint undoes the
+service's half-done work while the request goes on. CLI commands and background tasks wrap their
+work in `transaction()`, the same rule outside a request. Work that must only happen once the data
+is safely stored (a counter, handing a task to the queue) is queued with `after_commit`.
+"""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g, has_app_context
+
+from intranet.errors import DomainError
+from intranet.extensions import db
+
+
+class TransactionalFlask(Flask):
+    """Flask whose every view runs in one transaction: committed after a 1xx-3xx answer, else rolled back.
+
+    The commit happens inside dispatch, so a failing commit (a unique key raced by a twin request)
+    reaches the app's error handlers like any other error instead of becoming a bare 500.
+    """
+
+    def dispatch_request(self):
+        response = self.make_response(super().dispatch_request())
+        if response.status_code < 400 or g.pop("keep_despite_error", False):
+            db.session.commit()
+            _run_after_commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+@contextmanager
+def transaction():
+    """Outside a request (flask commands, tasks): commit the block's work, or roll it all back."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        g.pop("after_commit", None)
+        raise
+    _run_after_commit()
+
+
+def attempt(form, action: Callable):
+    """Run a service call in a savepoint; a domain error undoes it and becomes the form's message.
+
+    Returns the call's result, or None after an error, so the view shows the form again (with the
+    error's status, see forms.form_status) while nothing of the failed attempt is kept.
+    """
+    try:
+        with db.session.begin_nested():
+            return action()
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        form.error_status = error.status_code
+        return None
+
+
+def keep_despite_error() -> None:
+    """The answer will be an error, but what the request recorded stands (a failed sign-in counts)."""
+    g.keep_despite_error = True
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once this request's (or transaction's) data is committed; dropped on rollback."""
+    g.setdefault("after_commit", []).append(callback)
+
+
+def after_commit_once(callback: Callable[[], None]) -> None:
+    """`after_commit`, unless this very callback is already waiting for the same commit."""
+    if callback not in g.get("after_commit", []):
+        after_commit(callback)
+
+
+def _run_after_commit() -> None:
+    if not has_app_context():
+        return
+    for callback in g.pop("after_commit", []):
+        try:
+            callback()
+            db.session.commit()
+        except Exception:  # follow-up work is best effort: the request's own data is already safe
+            db.session.rollback()
+            current_app.logger.exception("work after commit failed")
