@@ -53,7 +53,9 @@ class OptionalIntSelectField(SelectField):
             return -1  # not among the choices: pre_validate reports it
 
     def pre_validate(self, form):
-        if self.data is None and not self.flags.required:
+        if self.data is None:
+            if self.flags.required:  # the empty "— choose —" option is offered, never accepted
+                raise ValidationError(_l("Choose one of the options."))
             return
         if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(_l("Not a valid choice."))

@@ -69,6 +69,12 @@ class PageParser(HTMLParser):
                 page=self.page_url,
             )
             self.forms.append(self._form)
+        elif self._form is None and "hx-post" in attrs:
+            # an element that posts by itself (hx-trigger="load", a button outside a form): htmx sends it
+            # with no fields but the page's CSRF header, so a person "sends" it by opening the page
+            self.forms.append(
+                Form(method="POST", action=attrs["hx-post"], multipart=False, page=self.page_url, submittable=True)
+            )
         elif self._form is not None:
             kind = attrs.get("type", "submit" if tag == "button" else "").lower()
             if (tag in ("button", "input") and kind in ("submit", "image")) or "data-autosubmit" in attrs:

@@ -139,6 +139,16 @@ def recent_close_outs(actor, branch: Branch, limit: int = 14) -> list[CloseOut]:
     )
 
 
+def ensure_unsigned(close_out: CloseOut | None) -> None:
+    if close_out is not None and close_out.signed_at is not None:
+        raise Conflict(_("This day was already signed by %(name)s.", name=close_out.signed_by.name))
+
+
+def ensure_day_unsigned(branch_id: int, day: date) -> None:
+    """Refuses a second signature before the form is read: the page no longer shows the form."""
+    ensure_unsigned(_existing(branch_id, day))
+
+
 def sign(actor, branch: Branch, day: date, note: str, now: datetime) -> CloseOut:
     """The duty manager (or, with nobody on the roster, a manager of the branch) signs the day with a note."""
     ensure(actor, "desk.manage", branch)
@@ -157,8 +167,7 @@ def sign(actor, branch: Branch, day: date, note: str, now: datetime) -> CloseOut
     close_out = _existing(branch.id, day) or close_day(branch, day, now)
     if close_out is None:
         raise Conflict(_("Someone is making this day's close-out at the same time. Reload the page."))
-    if close_out.signed_at is not None:
-        raise Conflict(_("This day was already signed by %(name)s.", name=close_out.signed_by.name))
+    ensure_unsigned(close_out)
     close_out.signed_at = now
     close_out.signed_by_id = actor.id
     close_out.note = note.strip()

@@ -166,6 +166,8 @@ def close_out():
 def sign_close_out():
     branch = _managed_branch()
     form = SignForm()
+    if form.day.data is not None:
+        closeout.ensure_day_unsigned(branch.id, form.day.data)
     if form.validate_on_submit():
         signed = attempt(form, lambda: closeout.sign(current_user, branch, form.day.data, form.note.data, clock.now()))
         if signed is not None:

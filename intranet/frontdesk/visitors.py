@@ -63,7 +63,7 @@ def sign_in(actor, data: VisitorData, now: datetime) -> Visitor:
     tail = id_tail(data.id_number)
     if len(tail) < 4:
         raise Invalid(_("Check the identity document: type at least its last 4 characters."))
-    host = db.session.get(User, data.host_id) if 0 < data.host_id <= MAX_ID else None
+    host = db.session.get(User, data.host_id) if data.host_id and 0 < data.host_id <= MAX_ID else None
     if host is None or host.branch_id != actor.branch_id or not host.active:
         raise Invalid(_("Choose the person visited among the branch's staff."))
     visitor = Visitor(

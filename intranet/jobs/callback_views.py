@@ -55,6 +55,8 @@ def record_callback(job_id: int):
     """The questionnaire, filled at the front desk during the call (or "no answer" from the list)."""
     job = service.get_job(current_user, job_id, "callbacks.record")
     form = CallbackForm()
+    if request.method == "POST":
+        callback_service.ensure_waiting(job)  # a page left open after the call was recorded elsewhere
     if form.validate_on_submit():
         answers = form.answers()
         callback = attempt(form, lambda: callback_service.record_callback(current_user, job, answers, clock.now()))

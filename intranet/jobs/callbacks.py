@@ -89,12 +89,17 @@ def _checked(answers: CallbackAnswers) -> CallbackAnswers:
     return CallbackAnswers(True, answers.problem_solved, marks, named, remark, suggestions, note)
 
 
+def ensure_waiting(job: Job) -> None:
+    """Refuses a callback for a job that no longer waits for one (already called back, or reopened)."""
+    if job.status != JobStatus.DONE:
+        raise Conflict(_("Only a job that is done waits for a callback."))
+
+
 def record_callback(actor, job: Job, answers: CallbackAnswers, now: datetime | None = None) -> Callback:
     """One call: the questionnaire of a customer reached, or an unreachable try (the last one closes it)."""
     ensure(actor, "callbacks.record", job)
     now = now or utcnow()
-    if job.status != JobStatus.DONE:
-        raise Conflict(_("Only a job that is done waits for a callback."))
+    ensure_waiting(job)
     answers = _checked(answers)
     if not answers.reached and job.callbacks and job.callback_due_at is not None and job.callback_due_at > now:
         # One unanswered try per day: a second click on "No answer" must not use up the customer's tries.

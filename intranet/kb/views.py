@@ -169,6 +169,7 @@ def report(article_id: int):
 @blueprint.route("/kb/<int:article_id>/report.<any(csv, xlsx):file_format>")
 @requires("kb.report")
 def export_report(article_id: int, file_format: str):
-    args = {**request.args.to_dict(), "article": str(article_id)}
+    article = service.get_article(current_user, article_id)  # an article nobody can see is not found
+    args = {**request.args.to_dict(), "article": str(article.id)}
     return exporting.download(READING_REPORT, current_user, args, file_format)
 

@@ -3,6 +3,7 @@
 The other parts routes: request_views.py, register_views.py, stock_take_views.py.
 """
 
+from decimal import Decimal
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -55,7 +56,9 @@ def _part_data(form: PartForm) -> service.PartData:
     for field in (form.price, form.min_stock):
         if field.data and field.number is None:
             raise Invalid(_("Price and minimum stock are numbers."))
-    return form_data(form, service.PartData, price=form.price.number or 0, min_stock=form.min_stock.number or 0)
+    return form_data(
+        form, service.PartData, price=form.price.number or Decimal(0), min_stock=form.min_stock.number or Decimal(0)
+    )
 
 
 def _edit_part(form: PartForm, part=None):

@@ -134,7 +134,7 @@
       if (!navigator.onLine) return await queue(form);
       let token;
       try {
-        token = await (await fetch("/auth/csrf-token", { credentials: "same-origin", cache: "no-store" })).json();
+        token = await Outbox.session();
       } catch (error) {
         return await queue(form);
       }

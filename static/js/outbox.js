@@ -87,7 +87,9 @@
     return body;
   }
 
-  async function freshToken() {
+  // Who is signed in here and a CSRF token for them ({authenticated, user, token}): the one place the
+  // pages, the service worker and the settings page ask; never cached (sw.js NEVER_CACHED).
+  async function session() {
     const response = await fetch("/auth/csrf-token", { credentials: "same-origin", cache: "no-store" });
     return response.json();
   }
@@ -145,7 +147,7 @@
         }
         if (item.state !== "queued" || item.nextAttemptAt > now) continue;
         if (token === null) {
-          const answer = await freshToken().catch(() => null);
+          const answer = await session().catch(() => null);
           if (answer === null) return "offline";
           if (!answer.authenticated || String(answer.user) !== String(userId)) return "login";
           token = answer.token;
@@ -158,7 +160,7 @@
         let result = await send(item, token);
         if (result.outcome === "attention" && result.status === 400 && !item.csrfRetried) {
           item.csrfRetried = true; // a token refused once: fetch another and try once more
-          token = (await freshToken()).token;
+          token = (await session()).token;
           result = await send(item, token);
         }
         item.attempts += 1;
@@ -201,5 +203,5 @@
     return scope.navigator.storage.estimate();
   }
 
-  scope.Outbox = { add, put, get, remove, list, pendingCount, replay, retry, usage, entriesOf, formDataOf };
+  scope.Outbox = { session, add, put, get, remove, list, pendingCount, replay, retry, usage, entriesOf, formDataOf };
 })(self);

@@ -3,16 +3,11 @@
 (function () {
   "use strict";
 
-  async function csrfToken() {
-    const answer = await fetch("/auth/csrf-token", { credentials: "same-origin", cache: "no-store" });
-    return (await answer.json()).token;
-  }
-
   async function postJson(url, body) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": await csrfToken() },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": (await Outbox.session()).token },
       body: JSON.stringify(body),
     });
   }

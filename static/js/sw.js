@@ -174,7 +174,7 @@ async function notifyClients(message) {
 
 async function replayOutbox() {
   try {
-    const answer = await (await fetch("/auth/csrf-token", { credentials: "same-origin", cache: "no-store" })).json();
+    const answer = await Outbox.session();
     if (!answer.authenticated) return;
     const outcome = await Outbox.replay(answer.user, () => notifyClients({ type: "outbox-changed" }));
     await notifyClients({ type: "outbox-changed", outcome });

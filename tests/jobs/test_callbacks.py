@@ -148,6 +148,7 @@ def test_the_third_unanswered_call_closes_the_callback(desk, make_report, recept
         ({"reached": "yes", "problem_solved": "yes", "staff_named": "张伟"}, "Name the member of staff"),
         ({"reached": "yes", "problem_solved": "yes", "skill": "6"}, "Not a valid choice"),
         ({"problem_solved": "yes"}, "Say whether you reached the customer."),
+        ({"reached": "no", "note": "a\r\nb" * 400}, "cannot be longer than 1000 characters"),
     ],
 )
 def test_an_incomplete_questionnaire_is_refused_and_saves_nothing(desk, make_report, db_session, answers, message):
