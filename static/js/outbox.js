@@ -7,6 +7,7 @@
   const STUCK_SENDING_MS = 60_000; // a send cut short by a closed tab or a crash is retried after this
   const MAX_BACKOFF_MS = 10 * 60_000;
 
+  // IndexedDB in promises: shared with push-store.js (loaded after this file, in pages and the worker).
   function request(idbRequest) {
     return new Promise((resolve, reject) => {
       idbRequest.onsuccess = () => resolve(idbRequest.result);
@@ -14,19 +15,24 @@
     });
   }
 
-  let dbPromise = null;
-  function open() {
-    dbPromise ??= new Promise((resolve, reject) => {
-      const opening = indexedDB.open(DB_NAME, 1);
-      opening.onupgradeneeded = () => {
-        const store = opening.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
-        store.createIndex("user", "userId");
-      };
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-    return dbPromise;
+  // A function that opens `name` once and gives the same connection to every later caller.
+  function opener(name, upgrade) {
+    let opened = null;
+    return () => {
+      opened ??= new Promise((resolve, reject) => {
+        const opening = indexedDB.open(name, 1);
+        opening.onupgradeneeded = () => upgrade(opening.result);
+        opening.onsuccess = () => resolve(opening.result);
+        opening.onerror = () => reject(opening.error);
+      });
+      return opened;
+    };
   }
+
+  const open = opener(DB_NAME, (db) => {
+    const store = db.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
+    store.createIndex("user", "userId");
+  });
 
   async function store(mode) {
     const db = await open();
@@ -203,5 +209,6 @@
     return scope.navigator.storage.estimate();
   }
 
+  scope.IndexedDb = { request, opener };
   scope.Outbox = { session, add, put, get, remove, list, pendingCount, replay, retry, usage, entriesOf, formDataOf };
 })(self);

@@ -7,23 +7,8 @@
   const STORE = "device";
   const KEY = "this-device";
 
-  function request(idbRequest) {
-    return new Promise((resolve, reject) => {
-      idbRequest.onsuccess = () => resolve(idbRequest.result);
-      idbRequest.onerror = () => reject(idbRequest.error);
-    });
-  }
-
-  let dbPromise = null;
-  function open() {
-    dbPromise ??= new Promise((resolve, reject) => {
-      const opening = indexedDB.open(DB_NAME, 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore(STORE);
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-    return dbPromise;
-  }
+  const { request, opener } = scope.IndexedDb; // from outbox.js
+  const open = opener(DB_NAME, (db) => db.createObjectStore(STORE));
 
   async function store(mode) {
     return (await open()).transaction(STORE, mode).objectStore(STORE);

@@ -40,6 +40,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+STARTUP_SECONDS = 60
+
+
 class LiveServer:
     """The app in a process of its own: Flask's server on SQLite, or (gunicorn=True) gunicorn with 2
     workers of 4 threads, as in production, on the database given (PostgreSQL)."""
@@ -87,7 +90,8 @@ class LiveServer:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
+        # Generous: gunicorn workers load the search dictionary as they start, slow on a busy machine.
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
@@ -96,7 +100,7 @@ class LiveServer:
                 if self.process.poll() is not None:
                     raise RuntimeError("the app server exited; see server.log") from None
                 time.sleep(0.1)
-        raise RuntimeError("the app server did not answer within 20 s")
+        raise RuntimeError(f"the app server did not answer within {STARTUP_SECONDS} s")
 
     REQUEST_LINE = re.compile(r'"(GET|POST|PUT|DELETE|HEAD|OPTIONS) (\S+) HTTP/[\d.]+" (\d{3})')
 
