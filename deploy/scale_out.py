@@ -88,11 +88,14 @@ class Service:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
-    def stop(self, timeout: float = 15) -> None:
-        if not self.running():
+    def terminate(self) -> None:
+        if self.running():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait(self, timeout: float = 15) -> None:
+        if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -278,9 +281,13 @@ class ScaleOut:
     # Stopping
 
     def stop(self) -> None:
-        for service in [self.nginx, *self.app, *self.consumers, self.redis]:
-            if service is not None:
-                service.stop()
+        """nginx, the app servers and the consumers at once (each finishes what it was doing), then Redis."""
+        for stage in ([self.nginx, *self.app, *self.consumers], [self.redis]):
+            running = [service for service in stage if service is not None]
+            for service in running:
+                service.terminate()
+            for service in running:
+                service.wait()
 
     def describe(self) -> str:
         lines = [f"nginx          {self.url}   (static files from {ROOT / 'static'})"]

@@ -1,0 +1,256 @@
+"""Throughput through nginx with one and with two app servers on this machine, and where the CPU goes.
+
+    .venv/bin/python bench/scale_out.py [--jobs 20000] [--seconds 10] [--connections 20] [--rounds 3]
+
+The setup is scripts/scale-out's (deploy/scale_out.py): nginx, gunicorn app servers, PostgreSQL, Redis,
+one queue consumer; a fresh PostgreSQL database with the demo data and `flask bench-seed --jobs N`.
+wrk (Debian's package) drives each page with N connections and `Accept-Encoding: gzip` for each of:
+
+- gunicorn alone, 1 server x 2 workers (no nginx: what nginx costs);
+- nginx, 1 app server x 2 workers (one worker per core, as scripts/start);
+- nginx, 2 app servers x 2 workers (4 workers on the same 2 cores);
+- nginx, 2 app servers x 1 worker (the same 2 workers as the first, split over two servers).
+
+For every run it reads the CPU time each part used from /proc (the app servers' processes, the database's
+backends serving this database, nginx) and from the kernel's account of wrk, and prints it per request.
+That, not the throughput of a machine whose two cores also run the load generator, the database and
+other people's work, says how many cores a load needs: "per core" is the requests per second one core
+gives to app, database and nginx together (1000 / their CPU ms per request). "machine busy" is the share
+of both cores busy with anything (other work on a shared machine included); "db conns" the most
+connections to this database seen during the run. Medians of the rounds.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import POSTGRES_ADMIN_URL, Database
+
+from deploy.scale_out import ScaleOut
+
+TICK = os.sysconf("SC_CLK_TCK")
+REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.1f p50=%.2f p95=%.2f errors=%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+SETUPS = [
+    # (label, app servers, workers each, through nginx)
+    ("gunicorn alone, 1 x 2 workers", 1, 2, False),
+    ("nginx, 1 app server x 2 workers", 1, 2, True),
+    ("nginx, 2 app servers x 2 workers", 2, 2, True),
+    ("nginx, 2 app servers x 1 worker", 2, 1, True),
+]
+
+
+def cpu_seconds(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                members.append(int(entry.name))
+    return members
+
+
+def rss_mb(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total / 1024
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICK, sum(values) / TICK
+
+
+class DatabaseBackends:
+    """The PostgreSQL backends serving one database (pg_stat_activity), watched while a run lasts."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True)
+
+    def pids(self) -> set[int]:
+        rows = self.admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,)).fetchall()
+        return {pid for (pid,) in rows}
+
+
+class Parts:
+    """The process ids of each part of the setup, for the CPU accounting."""
+
+    def __init__(self, cluster: ScaleOut, backends: DatabaseBackends):
+        self.cluster, self.backends = cluster, backends
+
+    def snapshot(self) -> dict[str, set[int]]:
+        app = {pid for server in self.cluster.app for pid in group_members(server.process.pid)}
+        nginx = set(group_members(self.cluster.nginx.process.pid))
+        return {"app": app, "database": self.backends.pids(), "nginx": nginx}
+
+
+def wrk(url: str, seconds: float, connections: int, script: Path, cookie: str, parts: Parts) -> dict:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s", "--timeout", "10s", "-s", str(script),
+               "-H", "Accept-Encoding: gzip"]  # fmt: skip
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    before = parts.snapshot()
+    start_cpu = {name: cpu_seconds(pids) for name, pids in before.items()}
+    busy0, total0 = machine_busy()
+    process = subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)
+    seen = {name: set(pids) for name, pids in before.items()}
+    connections_seen = []
+    finished = threading.Event()
+
+    def watch():  # workers and database backends that start during the run count too
+        while not finished.wait(1):
+            for name, pids in parts.snapshot().items():
+                seen[name] |= pids
+            connections_seen.append(len(parts.backends.pids()))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    output = process.stdout.read()
+    _pid, _status, usage = os.wait4(process.pid, 0)  # wrk's own CPU time, from the kernel's account
+    process.returncode = 0
+    finished.set()
+    watcher.join()
+    busy1, total1 = machine_busy()
+    match = re.search(r"RESULT rps=([\d.]+) p50=([\d.]+) p95=([\d.]+) errors=(\d+)", output)
+    if match is None:
+        raise RuntimeError(output)
+    rps, p50, p95, errors = match.groups()
+    requests = float(rps) * seconds
+    used = {name: max(0.0, cpu_seconds(seen[name]) - start_cpu[name]) for name in seen}
+    used["wrk"] = usage.ru_utime + usage.ru_stime
+    return {
+        "rps": float(rps),
+        "p50": float(p50),
+        "p95": float(p95),
+        "errors": int(errors),
+        # CPU milliseconds per request of each part (a backend or worker that ended meanwhile is missed)
+        **{f"{name}_ms": 1000 * cpu / requests for name, cpu in used.items()},
+        "busy": (busy1 - busy0) / (total1 - total0),  # share of all cores busy, everything included
+        "connections": max(connections_seen or [0]),
+        "app_rss_mb": rss_mb(seen["app"]),
+    }
+
+
+def sign_in(base: str, login: str) -> str:
+    """The Cookie header of a session signed in with the login page's form (its token from the page)."""
+    browser = requests.Session()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', browser.get(f"{base}/login").text).group(1)
+    answer = browser.post(f"{base}/login", data={"csrf_token": token, "login": login, "password": "demo1234"},
+                          allow_redirects=False)  # fmt: skip
+    if answer.status_code != 303:
+        raise RuntimeError(f"could not sign in as {login}: {answer.status_code}")
+    return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+
+
+def pages(base: str) -> list[tuple[str, str, str]]:
+    technician = sign_in(base, "bench.bj-ft.0")
+    manager = sign_in(base, "manager")
+    return [
+        ("sign-in page", "/login", ""),
+        ("Today, technician", "/today", technician),
+        ("jobs ?status=assigned, mgr", "/jobs?status=assigned", manager),
+        ("a static file (app.css)", "/static/css/app.css?v=1", ""),
+    ]
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def line(setup: str, page: str, m: dict) -> str:
+    stack_ms = m["app_ms"] + m["database_ms"] + m["nginx_ms"]  # the load generator is not part of it
+    return (
+        f"{setup:33s} {page:27s} {m['rps']:6.0f} rps  p50 {m['p50']:6.1f}  p95 {m['p95']:6.1f} ms | CPU ms/request: "
+        f"app {m['app_ms']:5.2f}  db {m['database_ms']:4.2f}  nginx {m['nginx_ms']:4.2f}  wrk {m['wrk_ms']:4.2f} | "
+        f"per core {1000 / stack_ms:5.0f} rps | machine busy {100 * m['busy']:3.0f} %  db conns {m['connections']:3.0f}"
+        + (f"  ERRORS {m['errors']:.0f}" if m["errors"] else "")
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    print(f"{os.cpu_count()} cores; wrk {args.connections} connections, {args.seconds:.0f} s a run, "
+          f"{args.rounds} rounds (medians); {args.jobs} jobs; gunicorn workers of 4 threads")  # fmt: skip
+    database = Database("postgresql")
+    results: dict[tuple[str, str], list[dict]] = {}
+    notes = []
+    try:
+        database.flask("db", "upgrade")
+        database.flask("seed-demo")
+        database.flask("bench-seed", "--jobs", str(args.jobs))
+        backends = DatabaseBackends(database.name)
+        with tempfile.TemporaryDirectory(prefix="scale-out-bench-") as folder:
+            script = Path(folder) / "report.lua"
+            script.write_text(REPORT)
+            for label, servers, workers, through_nginx in SETUPS:
+                with ScaleOut(database.url, Path(folder) / label.replace(" ", "_"), app_servers=servers,
+                              workers=workers, threads=4, consumers=1, seed=False) as cluster:  # fmt: skip
+                    time.sleep(2)  # the workers' search dictionary loads as they start
+                    parts = Parts(cluster, backends)
+                    chosen = pages(cluster.url)
+                    base = cluster.url if through_nginx else f"http://{cluster.app_address(0)}"
+                    for _round in range(args.rounds):
+                        for page, path, cookie in chosen:
+                            if not through_nginx and path.startswith("/static/"):
+                                continue
+                            run = wrk(base + path, args.seconds, args.connections, script, cookie, parts)
+                            results.setdefault((label, page), []).append(run)
+                    notes.append(f"{label}: app server RSS {rss_mb(parts.snapshot()['app']):.0f} MB in all")
+    finally:
+        database.drop()
+    print()
+    for (setup, page), runs in results.items():
+        print(line(setup, page, median_of(runs)))
+    print()
+    print("\n".join(notes))
+
+
+if __name__ == "__main__":
+    main()
