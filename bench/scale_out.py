@@ -21,6 +21,7 @@ connections to this database seen during the run. Medians of the rounds.
 """
 
 import argparse
+import io
 import os
 import re
 import shutil
@@ -30,15 +31,22 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import requests
+from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import POSTGRES_ADMIN_URL, Database
 
 from deploy.scale_out import ScaleOut
+from intranet import create_app
+from intranet.extensions import db
+from tests.e2e.tablet import make_jobs
 
 TICK = os.sysconf("SC_CLK_TCK")
 REPORT = """
@@ -193,6 +201,52 @@ def pages(base: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def photo_like(seed: int) -> bytes:
+    """A 1600 x 1200 JPEG at the tablet's quality (0.85) with about the detail (and the ~300 KB) of a photo
+    of a boiler: softened noise over gradients."""
+    width, height = 1600, 1200
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.effect_noise((width, height), 40 + seed).filter(ImageFilter.GaussianBlur(1.2))
+    picture = Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def report_uploads(cluster: ScaleOut, parts: Parts, count: int) -> str:
+    """`count` visit reports with 3 photos each, one after another through nginx: app CPU per report."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.database_url, "SECRET_KEY": "bench"})
+    job_ids = make_jobs(app, "tech", count, "bench upload")
+    with app.app_context():
+        db.engine.dispose()
+    photos = [photo_like(n) for n in range(3)]
+    tablet = requests.Session()
+    tablet.headers["Cookie"] = sign_in(cluster.url, "tech")
+    token = tablet.get(f"{cluster.url}/auth/csrf-token").json()["token"]
+    left = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0) - timedelta(minutes=5)
+    signature = io.BytesIO()
+    Image.new("RGB", (600, 200), "white").save(signature, "PNG")
+    before = parts.snapshot()
+    start = {name: cpu_seconds(pids) for name, pids in before.items()}
+    started = time.perf_counter()
+    for job_id in job_ids:
+        fields = {"client_id": str(uuid.uuid4()), "arrived_at": (left - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+                  "left_at": left.strftime("%Y-%m-%dT%H:%M"), "fault_found": "bench", "action_taken": "bench",
+                  "result": "fixed", "warranty_status": "out_of_warranty", "satisfaction": "5"}  # fmt: skip
+        files = [("photos", (f"IMG_{n}.jpg", data, "image/jpeg")) for n, data in enumerate(photos)]
+        files.append(("signature", ("signature.png", signature.getvalue(), "image/png")))
+        answer = tablet.post(f"{cluster.url}/jobs/{job_id}/report", data=fields, files=files,
+                             headers={"X-CSRFToken": token}, allow_redirects=False)  # fmt: skip
+        if answer.status_code != 303:
+            raise RuntimeError(f"report refused: {answer.status_code}")
+    elapsed = time.perf_counter() - started
+    used = {name: 1000 * (cpu_seconds(before[name]) - start[name]) / count for name in before}
+    size = sum(len(p) for p in photos) / len(photos) / 1024
+    return (f"visit report with 3 photos of {size:.0f} KB (1600 x 1200, JPEG 0.85) and a signature, one at a time: "
+            f"{1000 * elapsed / count:.0f} ms each; CPU ms/report: app {used['app']:.0f}, db {used['database']:.0f}, "
+            f"nginx {used['nginx']:.1f}")  # fmt: skip
+
+
 def median_of(runs: list[dict]) -> dict:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
@@ -213,6 +267,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reports", type=int, default=30, help="visit reports with photos sent, for their cost")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
@@ -242,6 +297,8 @@ def main():
                                 continue
                             run = wrk(base + path, args.seconds, args.connections, script, cookie, parts)
                             results.setdefault((label, page), []).append(run)
+                    if servers == 2 and workers == 2:
+                        notes.append(report_uploads(cluster, parts, args.reports))
                     notes.append(f"{label}: app server RSS {rss_mb(parts.snapshot()['app']):.0f} MB in all")
     finally:
         database.drop()
