@@ -270,10 +270,18 @@ class ScaleOut:
         """SIGKILL app server `number` (0-based) and its workers: what they were answering is cut."""
         self.app[number].kill()
 
-    def restart_app_server(self, number: int) -> None:
+    def restart_app_server(self, number: int, seconds: float = 30) -> None:
+        """Start it again, and wait until nginx sends it requests (it leaves a failed server out for 10 s)."""
         self.app[number] = self._app_server(number)
         self.app[number].start()
         wait_for_http(f"http://127.0.0.1:{self.app_ports[number]}/healthz", self.app[number])
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as answer:
+                if answer.headers.get("X-Upstream") == self.app_address(number):
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"nginx sent nothing to app server {number + 1} within {seconds:.0f} s of its restart")
 
     def app_address(self, number: int) -> str:
         return f"127.0.0.1:{self.app_ports[number]}"
