@@ -11,16 +11,19 @@ wrk (Debian's package) drives each page with N connections and `Accept-Encoding:
 - nginx, 2 app servers x 2 workers (4 workers on the same 2 cores);
 - nginx, 2 app servers x 1 worker (the same 2 workers as the first, split over two servers).
 
-For every run it reads the CPU time each part used from /proc (the app servers' processes, the database's
-backends serving this database, nginx) and from the kernel's account of wrk, and prints it per request.
-That, not the throughput of a machine whose two cores also run the load generator, the database and
-other people's work, says how many cores a load needs: "per core" is the requests per second one core
-gives to app, database and nginx together (1000 / their CPU ms per request). "machine busy" is the share
-of both cores busy with anything (other work on a shared machine included); "db conns" the most
-connections to this database seen during the run. Medians of the rounds.
+The three sets of app servers run at once (idle but the one measured), and the rounds go page by page
+through every setup in turn, so other work on this shared machine weighs on each alike. For every run
+it reads the CPU time each part used from /proc (the setup's app server processes, the database backends
+of its connections, nginx) and from the kernel's account of wrk, and prints it per request. That, not
+the throughput of a machine whose two cores also run the load generator, the database and other
+people's work, says how many cores a load needs: "per core" is the requests per second one core gives
+to app, database and nginx together (1000 / their CPU ms per request). "machine busy" is the share of
+both cores busy with anything (other work included); "db conns" the most connections the setup held.
+Medians of the rounds. Then a visit report with three photo-sized JPEGs, sent 30 times: its cost.
 """
 
 import argparse
+import contextlib
 import io
 import os
 import re
@@ -57,12 +60,18 @@ done = function(summary, latency, requests)
       + summary.errors.timeout))
 end
 """
+CLUSTERS = [
+    # (label, app servers, gunicorn workers each): all started at once, idle while another is measured
+    ("1 app server x 2 workers", 1, 2),
+    ("2 app servers x 2 workers", 2, 2),
+    ("2 app servers x 1 worker", 2, 1),
+]
 SETUPS = [
-    # (label, app servers, workers each, through nginx)
-    ("gunicorn alone, 1 x 2 workers", 1, 2, False),
-    ("nginx, 1 app server x 2 workers", 1, 2, True),
-    ("nginx, 2 app servers x 2 workers", 2, 2, True),
-    ("nginx, 2 app servers x 1 worker", 2, 1, True),
+    # (label, which cluster, through nginx)
+    ("gunicorn alone, 1 x 2 workers", 0, False),
+    ("nginx, 1 app server x 2 workers", 0, True),
+    ("nginx, 2 app servers x 2 workers", 1, True),
+    ("nginx, 2 app servers x 1 worker", 2, True),
 ]
 
 
@@ -109,15 +118,15 @@ def machine_busy() -> tuple[float, float]:
 
 
 class DatabaseBackends:
-    """The PostgreSQL backends serving one database (pg_stat_activity), watched while a run lasts."""
+    """The PostgreSQL backends serving one setup: its connections carry application_name=bench-N."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, number: int):
+        self.name = f"bench-{number}"
         self.admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True)
 
     def pids(self) -> set[int]:
-        rows = self.admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,)).fetchall()
-        return {pid for (pid,) in rows}
+        rows = self.admin.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (self.name,))
+        return {pid for (pid,) in rows.fetchall()}
 
 
 class Parts:
@@ -280,30 +289,37 @@ def main():
         database.flask("db", "upgrade")
         database.flask("seed-demo")
         database.flask("bench-seed", "--jobs", str(args.jobs))
-        backends = DatabaseBackends(database.name)
-        with tempfile.TemporaryDirectory(prefix="scale-out-bench-") as folder:
+        with tempfile.TemporaryDirectory(prefix="scale-out-bench-") as folder, contextlib.ExitStack() as running:
             script = Path(folder) / "report.lua"
             script.write_text(REPORT)
-            for label, servers, workers, through_nginx in SETUPS:
-                with ScaleOut(database.url, Path(folder) / label.replace(" ", "_"), app_servers=servers,
-                              workers=workers, threads=4, consumers=1, seed=False) as cluster:  # fmt: skip
-                    time.sleep(2)  # the workers' search dictionary loads as they start
-                    parts = Parts(cluster, backends)
-                    chosen = pages(cluster.url)
-                    base = cluster.url if through_nginx else f"http://{cluster.app_address(0)}"
-                    for _round in range(args.rounds):
-                        for page, path, cookie in chosen:
-                            if not through_nginx and path.startswith("/static/"):
-                                continue
-                            run = wrk(base + path, args.seconds, args.connections, script, cookie, parts)
-                            results.setdefault((label, page), []).append(run)
-                    if servers == 2 and workers == 2:
-                        notes.append(report_uploads(cluster, parts, args.reports))
-                    notes.append(f"{label}: app server RSS {rss_mb(parts.snapshot()['app']):.0f} MB in all")
+            clusters = []
+            for number, (_label, servers, workers) in enumerate(CLUSTERS):
+                # application_name tells this setup's database connections from the others' (pg_stat_activity)
+                url = f"{database.url}?application_name=bench-{number}"
+                cluster = ScaleOut(url, Path(folder) / f"cluster-{number}", app_servers=servers, workers=workers,
+                                   threads=4, consumers=1 if number == 0 else 0, seed=False)  # fmt: skip
+                clusters.append(running.enter_context(cluster))
+            time.sleep(3)  # the workers' search dictionary loads as they start
+            parts = [Parts(cluster, DatabaseBackends(number)) for number, cluster in enumerate(clusters)]
+            chosen = [pages(cluster.url) for cluster in clusters]
+            # Round by round, page by page, every setup in turn: the shared machine's other work falls
+            # on all of them alike, so the ratios between setups hold.
+            for _round in range(args.rounds):
+                for page_number in range(len(chosen[0])):
+                    for label, number, through_nginx in SETUPS:
+                        page, path, cookie = chosen[number][page_number]
+                        if not through_nginx and path.startswith("/static/"):
+                            continue
+                        base = clusters[number].url if through_nginx else f"http://{clusters[number].app_address(0)}"
+                        run = wrk(base + path, args.seconds, args.connections, script, cookie, parts[number])
+                        results.setdefault((label, page), []).append(run)
+            notes.append(report_uploads(clusters[1], parts[1], args.reports))
+            for (label, _servers, _workers), part in zip(CLUSTERS, parts, strict=True):
+                notes.append(f"{label}: app servers' memory (RSS) {rss_mb(part.snapshot()['app']):.0f} MB in all")
     finally:
         database.drop()
     print()
-    for (setup, page), runs in results.items():
+    for (setup, page), runs in sorted(results.items(), key=lambda item: [s[0] for s in SETUPS].index(item[0][0])):
         print(line(setup, page, median_of(runs)))
     print()
     print("\n".join(notes))

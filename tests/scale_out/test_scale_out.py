@@ -78,6 +78,19 @@ def test_signed_in_on_one_server_the_session_and_its_csrf_token_work_on_the_othe
     assert set(answered) == servers(cluster)
 
 
+def test_static_files_come_from_nginx_and_are_kept_a_year_under_their_digest(browser):
+    visitor = browser()
+    page = visitor.get("/login")
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text).group(1)
+    assert "?v=" in stylesheet
+    kept = visitor.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert kept.status_code == 200 and kept.served_by == ""  # no app server was asked
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert kept.headers["Content-Encoding"] == "gzip" and "text/css" in kept.headers["Content-Type"]
+    undigested = visitor.get(stylesheet.split("?")[0])  # e.g. the service worker's importScripts
+    assert undigested.headers["Cache-Control"] == "no-cache" and undigested.headers["ETag"]
+
+
 def test_a_photo_sent_through_one_server_is_shown_through_the_other(cluster, cluster_app, browser):
     [job_id] = make_jobs(cluster_app, "tech2", 1, "scale-out photo")
     tablet = browser()
