@@ -24,9 +24,19 @@ def digest_of(static_folder: str, filename: str) -> str | None:
 
 
 def register(app: Flask) -> None:
-    @app.url_defaults
-    def add_digest(endpoint: str, values: dict) -> None:
+    # Not @app.url_defaults: that runs for every address a page builds (dozens per page), and an app-wide
+    # url_defaults function stops templates from reusing built addresses; this runs for static files only.
+    build = app.url_for
+
+    def url_for(endpoint: str, **values) -> str:
         if endpoint == "static" and "v" not in values and "filename" in values:
             digest = digest_of(app.static_folder, values["filename"])
             if digest:
                 values["v"] = digest
+        return build(endpoint, **values)
+
+    app.url_for = url_for  # what flask.url_for calls
+    # Templates were given the method itself when their environment was made: give them this one, unless
+    # a helper of our own took that place (it calls flask.url_for, so it reaches this anyway).
+    if app.jinja_env.globals.get("url_for") == build:
+        app.jinja_env.globals["url_for"] = url_for

@@ -4,6 +4,8 @@ trusted proxy only, static addresses that change with their file, and an nginx c
 import shutil
 import subprocess
 
+from flask import url_for
+
 from deploy.scale_out import NGINX, ScaleOut
 from intranet import create_app
 from intranet.auth.models import LoginAttempt
@@ -34,12 +36,11 @@ def test_behind_one_trusted_proxy_the_lock_out_counts_the_address_it_forwards(ap
     assert db_session.query(LoginAttempt.address).scalar() == "203.0.113.9"
 
 
-def test_a_static_address_carries_its_files_digest_which_changes_with_the_file(app, tmp_path):
+def test_a_static_address_carries_its_files_digest_which_changes_with_the_file(app, client, tmp_path):
     with app.test_request_context():
-        from flask import url_for
-
-        address = url_for("static", filename="css/app.css")
-    assert address == f"/static/css/app.css?v={digest_of(app.static_folder, 'css/app.css')}"
+        address, page = url_for("static", filename="css/app.css"), url_for("auth.login")
+    assert page == "/login" and address == f"/static/css/app.css?v={digest_of(app.static_folder, 'css/app.css')}"
+    assert f'href="{address}"' in client.get("/login").get_data(as_text=True)  # templates build the same
     (tmp_path / "a.js").write_text("one")
     first = digest_of(str(tmp_path), "a.js")
     (tmp_path / "a.js").write_text("two!")
