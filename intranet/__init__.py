@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intranet import (  # noqa: F401 (sqlite: engine events)
     cli,
@@ -15,6 +16,7 @@ from intranet import (  # noqa: F401 (sqlite: engine events)
     schedule,
     security,
     sqlite,
+    static_files,
     task_queue,
     templating,
 )
@@ -54,6 +56,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     app.session_interface = PageRefreshedSessions()
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
 
@@ -71,6 +76,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errorhandlers.register(app)
     security.register(app)
     compression.register(app)
+    static_files.register(app)
     cli.register(app)
     _check_every_route_is_guarded(app)
     return app

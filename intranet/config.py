@@ -84,4 +84,7 @@ def settings_from_environment(instance_path: Path) -> dict:
         # Added to the hash that names the service worker's shell cache: forces a new worker on
         # tablets without changing a file (and lets the tests play a deployment).
         "ASSET_VERSION_EXTRA": os.environ.get("ASSET_VERSION_EXTRA", ""),
+        # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed; with 0
+        # (no proxy) those headers are ignored, so a client cannot pick the address the lock-out counts.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }

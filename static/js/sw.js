@@ -127,7 +127,15 @@ async function staticFile(request) {
   const cache = await caches.open(SHELL_CACHE);
   const hit = await cache.match(request);
   if (hit) return hit;
-  const response = await fetch(request);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    // Offline, a page kept before a deployment names its files with their old digest (?v=): today's copy.
+    const current = await cache.match(request, { ignoreSearch: true });
+    if (current) return current;
+    throw error;
+  }
   if (response.ok) await cache.put(request, response.clone());
   return response;
 }

@@ -280,6 +280,25 @@ def test_a_new_deployment_takes_over_with_pages_and_outbox_intact(
         live_server.start()
 
 
+def test_offline_a_page_kept_before_a_deployment_gets_todays_copy_of_a_changed_static_file(
+    open_tablet, network, live_app
+):
+    # Static addresses carry their file's digest (?v=...); a kept page names the digest of its day.
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech")
+    page.goto("/today")
+    wait_until_pages_kept(page)
+    stylesheet = page.locator("link[rel=stylesheet]").first.get_attribute("href")
+    assert "?v=" in stylesheet
+    network.cut()
+    older = stylesheet.split("?v=")[0] + "?v=before-the-deployment"
+    answer = page.evaluate(
+        "async (url) => { const r = await fetch(url); return [r.status, (await r.text()).length]; }", older
+    )
+    assert answer[0] == 200 and answer[1] > 1000
+
+
 def test_a_replay_the_server_refuses_needs_attention_and_reopens_filled(open_tablet, network, live_app, tmp_path):
     [job_id] = make_jobs(live_app, "tech2", 1, "需要处理")
     context = open_tablet()

@@ -15,7 +15,7 @@ def test_the_service_worker_is_served_from_the_root_with_its_version(app, client
     script = response.get_data(as_text=True)
     assert response.mimetype == "text/javascript" and response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
-    assert "__VERSION__" not in script and '"/static/css/app.css"' in script and '"/offline"' in script
+    assert "__VERSION__" not in script and '"/static/css/app.css?v=' in script and '"/offline"' in script
     version = script.split('const VERSION = "')[1].split('"')[0]
     monkeypatch.setitem(app.config, "ASSET_VERSION_EXTRA", "next deployment")
     assert version not in client.get("/sw.js").get_data(as_text=True)  # a deployment is a new worker

@@ -1,0 +1,1 @@
+"""The scale-out setup (scripts/scale-out) tested through nginx."""
