@@ -1,4 +1,4 @@
-"""Routes for writers: a new article, editing a draft, attaching images and publishing."""
+"""Routes for writers: a new article, editing a draft, attaching images, publishing and unpublishing."""
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -74,3 +74,12 @@ def edit(article_id: int):
     if form.validate_on_submit() and attempt(form, lambda: _save(form, article)) is not None:
         return redirect(url_for("kb.edit", article_id=article.id), code=303)
     return _edit_page(form, article, form_status(form))
+
+
+@blueprint.route("/kb/<int:article_id>/unpublish", methods=["POST"])
+@requires("kb.edit")
+def unpublish(article_id: int):
+    article = service.get_article(current_user, article_id, "kb.edit")
+    publishing.unpublish(current_user, article)
+    flash(_("“%(title)s” is no longer published: readers no longer find it.", title=article.title), "success")
+    return redirect(url_for("kb.edit", article_id=article.id), code=303)
