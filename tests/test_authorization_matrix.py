@@ -150,7 +150,7 @@ EXPECTED = {
     ("kb.new", "POST"): only(MANAGERS, 422),
     ("kb.edit", "GET"): only(MANAGERS, 200),
     ("kb.edit", "POST"): only(MANAGERS, 422),
-    ("kb.unpublish", "POST"): only(MANAGERS, 303),
+    ("kb.unpublish", "POST"): only(MANAGERS, 422),  # without the reason
     ("kb.report", "GET"): only(MANAGERS, 200),
     ("offline.service_worker", "GET"): everyone(200),
     ("offline.offline_page", "GET"): everyone(200),
@@ -180,6 +180,7 @@ EXPECTED = {
     ("parts.approve", "POST"): only(MANAGERS, 422),
     ("parts.reject", "POST"): only(MANAGERS, 422),
     ("parts.issue", "POST"): only(KEEPERS, 409),
+    ("parts.my_van", "GET"): only(TECHNICIAN, 200),
     ("parts.returns", "GET"): only(STOCK, 200),
     ("parts.new_return", "POST"): only(KEEPERS, 422),
     ("parts.loans", "GET"): only(STOCK, 200),

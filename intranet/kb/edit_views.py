@@ -80,6 +80,6 @@ def edit(article_id: int):
 @requires("kb.edit")
 def unpublish(article_id: int):
     article = service.get_article(current_user, article_id, "kb.edit")
-    publishing.unpublish(current_user, article)
+    publishing.unpublish(current_user, article, request.form.get("reason", "")[:500])
     flash(_("“%(title)s” is no longer published: readers no longer find it.", title=article.title), "success")
     return redirect(url_for("kb.edit", article_id=article.id), code=303)

@@ -14,6 +14,7 @@ from intranet import events
 from intranet.access.permissions import ensure
 from intranet.access.roles import Role
 from intranet.attachments import service as attachments
+from intranet.audit import service as audit
 from intranet.branches.models import Branch
 from intranet.db_types import utcnow
 from intranet.errors import Conflict, Invalid
@@ -146,11 +147,18 @@ def publish(actor, article: Article, change_summary: str, required: bool) -> Art
     return revision
 
 
-def unpublish(actor, article: Article) -> None:
-    """Take the article off the readers' contents and search; its revisions and readings are kept."""
+def unpublish(actor, article: Article, reason: str = "") -> None:
+    """Take the article off the readers' contents and search; its revisions and readings are kept.
+
+    A writer says why (kept in the audit log, as the manual's update record keeps every change).
+    """
     _check(actor, "kb.edit", article)
+    if actor is not None and not reason.strip():
+        raise Invalid(_("Say why the article is withdrawn."))
     if article.status != ArticleStatus.PUBLISHED:
         raise Conflict(_("This article is not published."))
+    if actor is not None:
+        audit.record(actor, "article.unpublished", article, reason=reason.strip()[:500])
     article.status = ArticleStatus.DRAFT
     search.unindex_article(article.id)
     db.session.flush()

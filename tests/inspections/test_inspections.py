@@ -390,7 +390,11 @@ def test_corrective_action_done_then_verified_and_overdue_highlighted(client, ma
     assert 'class="overdue"' not in client.get("/inspections/actions").get_data(as_text=True)
     bad = {"owner_id": technician.id, "due_on": "31/01/2030"}
     assert client.post_form(f"/inspections/actions/{action.id}/reassign", bad).status_code == 422
-    assert client.post_form(f"/inspections/actions/{action.id}/done", {"note": "已培训"}).status_code == 303
+    done = {"note": "已培训", "client_id": str(uuid.uuid4())}
+    assert client.post_form(f"/inspections/actions/{action.id}/done", done).status_code == 303
+    # The outbox sending it again (its answer was lost) gets the first answer, not "already done".
+    again = client.post_form(f"/inspections/actions/{action.id}/done", done, headers={"X-Outbox": "1"})
+    assert again.status_code == 303 and again.headers["Idempotent-Replayed"] == "true"
     assert client.post_form(f"/inspections/actions/{action.id}/verify").status_code == 303
     assert db.session.get(CorrectiveAction, action.id).status == "verified"
     fragment = client.htmx_get("/inspections/actions?status=verified", "action-results")

@@ -2,6 +2,7 @@
 administrators change, publish or unpublish it; unpublishing takes it away from readers."""
 
 from intranet.access.roles import Role
+from intranet.audit.models import AuditEvent
 from intranet.kb import publishing, service
 from intranet.kb.models import Article, ArticleStatus
 from tests.conftest import page_text
@@ -36,7 +37,7 @@ def test_only_the_authors_branch_and_administrators_edit_an_article(app, db_sess
     rewrite = {"title": "改写", "body": "别人的文字", "action": "publish", "change_summary": "改写"}
     assert clients["elsewhere"].get(f"/kb/{article_id}/edit").status_code == 403
     assert clients["elsewhere"].post_form(f"/kb/{article_id}/edit", rewrite).status_code == 403
-    assert clients["elsewhere"].post_form(f"/kb/{article_id}/unpublish", {}).status_code == 403
+    assert clients["elsewhere"].post_form(f"/kb/{article_id}/unpublish", {"reason": "x"}).status_code == 403
     assert "/edit" not in clients["elsewhere"].get(f"/kb/{article_id}").get_data(as_text=True)
     db_session.refresh(article)
     assert article.title == "本站规定" and len(article.revisions) == 1
@@ -67,8 +68,10 @@ def test_unpublishing_takes_the_article_from_readers_and_search(app, db_session,
     assert technician.get(f"/kb/{article_id}").status_code == 200
     assert "Unpublish" in page_text(writer.get(f"/kb/{article_id}/edit", headers=EN))
 
-    assert technician.post_form(f"/kb/{article_id}/unpublish", {}).status_code == 403
-    response = writer.post_form(f"/kb/{article_id}/unpublish", {}, headers=EN)
+    withdraw = {"reason": "规定已作废"}
+    assert technician.post_form(f"/kb/{article_id}/unpublish", withdraw).status_code == 403
+    assert writer.post_form(f"/kb/{article_id}/unpublish", {"reason": " "}).status_code == 422
+    response = writer.post_form(f"/kb/{article_id}/unpublish", withdraw, headers=EN)
     assert response.status_code == 303
     assert "no longer published" in page_text(writer.get(response.headers["Location"], headers=EN))
     db_session.expire_all()
@@ -76,4 +79,6 @@ def test_unpublishing_takes_the_article_from_readers_and_search(app, db_session,
     assert article.status == ArticleStatus.DRAFT and len(article.revisions) == 1
     assert technician.get(f"/kb/{article_id}").status_code == 404
     assert service.search_articles(reader, "巡检")[1] == []
-    assert writer.post_form(f"/kb/{article_id}/unpublish", {}).status_code == 409  # already off
+    assert writer.post_form(f"/kb/{article_id}/unpublish", withdraw).status_code == 409  # already off
+    logged = db_session.query(AuditEvent).filter_by(action="article.unpublished", target_id=article_id).one()
+    assert "规定已作废" in logged.detail

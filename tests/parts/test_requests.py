@@ -10,7 +10,7 @@ import pytest
 from intranet.access.roles import Role
 from intranet.jobs.models import PartUsed
 from intranet.parts import ledger, part_requests
-from intranet.parts.models import Loan, PartRequest, StockMove, StockTake
+from intranet.parts.models import Loan, OldPartReturn, PartRequest, StockMove, StockTake
 from tests.conftest import page_text
 from tests.jobs.test_reports import post_report, report_form
 
@@ -86,7 +86,7 @@ def test_ask_approve_part_issue_and_use_on_the_visit_report(app, db_session, peo
     assert request.status == "issued"
 
     # The visit report takes the parts out of the van; the request is closed.
-    tech.post_form(f"/jobs/{setup['job'].id}/start", {})
+    tech.post_form(f"/jobs/{setup['job'].id}/start", {"client_id": str(uuid.uuid4())})
     response = post_report(
         tech,
         setup["job"],
@@ -197,24 +197,32 @@ def test_a_technician_sees_only_their_own_requests(app, db_session, people, setu
 
 def test_old_part_return_with_a_warranty_claim(app, db_session, people, setup):
     keeper = as_user(app, people["keeper"])
-    response = keeper.post_form(
-        "/parts/returns",
-        {
-            "code": "IGN-07",
-            "quantity": "1",
-            "technician_id": str(people["tech"].id),
-            "condition": "faulty",
-            "warranty_claim": "y",
-            "claim_reference": "WC-2026-001",
-        },
-        headers=EN,
-    )
+    returned = {
+        "client_id": str(uuid.uuid4()),
+        "code": "IGN-07",
+        "quantity": "1",
+        "technician_id": str(people["tech"].id),
+        "condition": "faulty",
+        "warranty_claim": "y",
+        "claim_reference": "WC-2026-001",
+    }
+    response = keeper.post_form("/parts/returns", returned, headers=EN)
     assert response.status_code == 303
     page = page_text(keeper.get("/parts/returns", headers=EN))
     assert "IGN-07" in page and "Faulty" in page and "WC-2026-001" in page
+    # Recorded offline and sent again by the outbox: the register holds it once.
+    again = keeper.post_form("/parts/returns", returned, headers=EN)
+    assert again.status_code == 303 and again.headers["Idempotent-Replayed"] == "true"
+    assert db_session.query(OldPartReturn).count() == 1
     bad = keeper.post_form(
         "/parts/returns",
-        {"code": "IGN-07", "quantity": "0.5", "technician_id": str(people["tech"].id), "condition": "faulty"},
+        {
+            "client_id": str(uuid.uuid4()),
+            "code": "IGN-07",
+            "quantity": "0.5",
+            "technician_id": str(people["tech"].id),
+            "condition": "faulty",
+        },
         headers=EN,
     )
     assert bad.status_code == 422 and "whole units" in page_text(bad)
@@ -435,3 +443,26 @@ def test_a_part_that_first_arrives_during_a_stock_take_is_on_the_sheet(app, db_s
     assert keeper.post_form(f"/parts/stores/{warehouse.id}/receipt", received).status_code == 303
     db_session.commit()
     assert len(db_session.query(StockTake).one().lines) == 3
+
+
+def test_a_technician_sees_their_van_and_keeps_the_page_offline(app, db_session, people, setup, make_user):
+    from intranet.offline.pages import pages_for
+
+    van, warehouse = setup["van"], setup["warehouse"]
+    ledger.post_move(people["keeper"], "issue", setup["ignitor"], 3, from_store=warehouse, to_store=van)
+    ledger.post_move(people["keeper"], "issue", setup["ignitor"], 1, from_store=van, job_id=setup["job"].id)
+    db_session.commit()
+    tech = as_user(app, people["tech"])
+    page = tech.get("/parts/my-van", headers=EN)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-part="IGN-07"' in text and "SEAL-22" not in text  # only what the van holds
+    assert "used on the job" in page_text(page)  # and where it went
+    assert "/parts/my-van" in page_text(tech.get("/", headers=EN)) or 'href="/parts/my-van"' in text
+    with app.test_request_context():
+        assert "/parts/my-van" in pages_for(people["tech"])
+        assert "/parts/my-van" not in pages_for(people["keeper"])
+    assert as_user(app, people["keeper"]).get("/parts/my-van").status_code == 403
+    no_van_yet = as_user(app, make_user(Role.TECHNICIAN))
+    assert "no van yet" in page_text(no_van_yet.get("/parts/my-van", headers=EN))
+
