@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from intranet.parts.quantities import fmt
 from tests.e2e.conftest import serve_demo, sign_in
-from tests.e2e.tablet import make_jobs, outbox_states, wait_until_pages_kept
+from tests.e2e.tablet import action_for, make_jobs, outbox_states, required_article, user_named, wait_until_pages_kept
 
 pytestmark = pytest.mark.e2e
 
@@ -30,45 +30,6 @@ def live_app(live_server):
     return create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "SECRET_KEY": "e2e-secret"})
 
 
-def _user(login):
-    from intranet.auth.models import User
-    from intranet.extensions import db
-
-    return db.session.query(User).filter_by(login=login).one()
-
-
-def required_article(live_app, title) -> int:
-    """A required article published by the branch's manager: on the technician's reading list."""
-    from intranet.extensions import db
-    from intranet.kb import publishing
-
-    with live_app.app_context():
-        manager = _user("manager")
-        article = publishing.create_article(manager, publishing.ArticleData(title=title, body="冬季燃气管道巡查要点。"))
-        publishing.publish(manager, article, "新规定", required=True)
-        db.session.commit()
-        return article.id
-
-
-def action_for(live_app, login) -> int:
-    """An open corrective action of the technician's branch, handed to the technician."""
-    from intranet.extensions import db
-    from intranet.inspections import actions
-    from intranet.inspections.models import ActionStatus, CorrectiveAction
-
-    with live_app.app_context():
-        technician, manager = _user(login), _user("manager")
-        action = (
-            db.session.query(CorrectiveAction)
-            .filter_by(branch_id=technician.branch_id, status=ActionStatus.OPEN)
-            .order_by(CorrectiveAction.id)
-            .first()
-        )
-        actions.reassign_action(manager, action, technician.id, datetime.now(UTC).date() + timedelta(days=3))
-        db.session.commit()
-        return action.id
-
-
 def server_state(live_app, job_id, article_id, action_id):
     from intranet.extensions import db
     from intranet.inspections.models import CorrectiveAction
@@ -76,7 +37,7 @@ def server_state(live_app, job_id, article_id, action_id):
     from intranet.kb.models import Acknowledgement, Article
 
     with live_app.app_context():
-        technician = _user("tech")
+        technician = user_named("tech")
         job = db.session.get(Job, job_id)
         revision_id = db.session.get(Article, article_id).current_revision_id
         acks = db.session.query(Acknowledgement).filter_by(user_id=technician.id, revision_id=revision_id).count()
@@ -93,7 +54,7 @@ def van_stock(live_app, login) -> dict:
     from intranet.parts import service
 
     with live_app.app_context():
-        van = service.van_of(_user(login))
+        van = service.van_of(user_named(login))
         return {row.part.code: row.quantity for row in service.stock_of(van)} if van else {}
 
 
