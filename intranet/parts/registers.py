@@ -137,7 +137,9 @@ def lend(actor, data: LoanData, today: date) -> Loan:
 
 def loans_for(actor) -> list[Loan]:
     ensure(actor, "parts.stock")
-    statement = select(Loan).where(scoping.visible(actor, Loan)).options(joinedload(Loan.borrower))
+    statement = (
+        select(Loan).where(scoping.visible(actor, Loan)).options(joinedload(Loan.borrower), joinedload(Loan.store))
+    )
     return list(db.session.scalars(statement.order_by(Loan.returned_at.is_not(None), Loan.due_on).limit(200)))
 
 
