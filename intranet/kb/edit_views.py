@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from intranet.access.permissions import requires
 from intranet.branches.service import active_branches
+from intranet.errors import Invalid
 from intranet.forms import form_status, uploaded
 from intranet.kb import blueprint, publishing, service
-from intranet.kb.forms import ArticleForm
+from intranet.kb.forms import ArticleForm, UnpublishForm
 from intranet.rendering import render
 from intranet.unit_of_work import attempt
 
@@ -80,6 +81,9 @@ def edit(article_id: int):
 @requires("kb.edit")
 def unpublish(article_id: int):
     article = service.get_article(current_user, article_id, "kb.edit")
-    publishing.unpublish(current_user, article, request.form.get("reason", "")[:500])
+    form = UnpublishForm()
+    if not form.validate_on_submit():
+        raise Invalid(next(iter(form.reason.errors), _("This form has expired. Reload the page and try again.")))
+    publishing.unpublish(current_user, article, form.reason.data or "")
     flash(_("“%(title)s” is no longer published: readers no longer find it.", title=article.title), "success")
     return redirect(url_for("kb.edit", article_id=article.id), code=303)
