@@ -163,6 +163,28 @@
     window.scrollTo(0, 0);
   }
 
+  // An htmx form with a target (Today's start, an article's acknowledgement) gets online what htmx
+  // would have given it: its fragment, swapped in place; the outbox only steps in when sending fails.
+  function fragmentTarget(form) {
+    const selector = form.getAttribute("hx-target");
+    const target = selector && form.getAttribute("hx-post") ? document.querySelector(selector) : null;
+    return target?.id ? target : null;
+  }
+
+  async function showFragment(response, form, target) {
+    if (response.redirected) return window.location.assign(response.url); // a whole page, not a part
+    const html = await response.text();
+    if (!response.ok) {
+      return show(decodeURIComponent(response.headers.get("X-Message") || "") || `HTTP ${response.status}`, "error");
+    }
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const fresh = template.content.firstElementChild;
+    if ((form.getAttribute("hx-swap") || "innerHTML").startsWith("outerHTML") && fresh) target.replaceWith(fresh);
+    else target.replaceChildren(...template.content.childNodes);
+    window.htmx?.process(fresh || target);
+  }
+
   async function submit(form) {
     const button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
@@ -180,12 +202,15 @@
         return setBanner("login", true);
       }
       let response;
+      const target = fragmentTarget(form);
+      const headers = { "X-CSRFToken": token.token, "X-Outbox": "1" };
+      if (target) Object.assign(headers, { "HX-Request": "true", "HX-Target": target.id });
       try {
         response = await fetch(targetOf(form), {
           method: "POST",
           body: Outbox.formDataOf(entriesOf(form)), // exactly what a replay of it would send
           credentials: "same-origin",
-          headers: { "X-CSRFToken": token.token, "X-Outbox": "1" },
+          headers,
         });
       } catch (error) {
         return await queue(form);
@@ -196,6 +221,7 @@
       }
       if (response.status >= 500) return await queue(form);
       if (response.ok && form.dataset.outboxItem) await Outbox.remove(Number(form.dataset.outboxItem));
+      if (target) return await showFragment(response, form, target);
       await showAnswer(response, form);
     } finally {
       if (button && !form.dataset.queued) button.disabled = false;

@@ -88,28 +88,10 @@
     }, true);
   }
 
-  // A start tapped offline still waits in the outbox: the report kept on the tablet does not know it
-  // yet, so its arrival is taken from the tap (the server records the same instant when it arrives).
-  async function arrivalFromQueuedStart(form) {
-    const user = document.getElementById("app")?.dataset.user;
-    const arrived = form.querySelector("[name=arrived_at]");
-    if (!user || !arrived || !window.Outbox) return;
-    const start = new URL(form.getAttribute("action").replace(/\/report$/, "/start"), location.href).href;
-    const item = (await Outbox.list(user)).find((queued) => queued.url === start && queued.state !== "sent");
-    const tapped = item?.fields.find(([name]) => name === "tapped_at")?.[1];
-    if (!tapped) return;
-    const at = new Date(tapped);
-    arrived.value = new Date(at - at.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-    arrived.dataset.fromTap = tapped; // said on the field: where its value came from
-  }
-
   function setUp(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    if (form.hasAttribute("data-fresh")) {
-      form.querySelector("[name=client_id]").value = window.intranet.newId();
-      arrivalFromQueuedStart(form);
-    }
+    if (form.hasAttribute("data-fresh")) form.querySelector("[name=client_id]").value = window.intranet.newId();
     setUpPhotos(form);
     window.intranet.signaturePad(form);
     setUpPartLines(form);

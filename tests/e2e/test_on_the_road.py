@@ -4,7 +4,6 @@ marking a corrective action done wait in the outbox and reach the server once wh
 back, the start with the time it was tapped. A storekeeper records an old part handed back the same way.
 """
 
-import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -97,13 +96,6 @@ def test_a_technicians_day_on_the_road_without_network(open_tablet, network, liv
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
     page.reload()  # the kept Today still shows the tap as waiting
     expect(page.locator(".job-card", has_text="途中开工 #0").locator("button[type=submit]")).to_be_disabled()
-    # The report kept on the tablet takes its arrival from the waiting tap, not from when it was kept.
-    page.goto(f"/jobs/{job_id}/report")
-    arrived = page.locator("[name=arrived_at]")
-    expect(arrived).to_have_attribute("data-from-tap", re.compile(r"^\d{4}-"))
-    offset = timedelta(minutes=-page.evaluate("new Date().getTimezoneOffset()"))
-    shown = datetime.fromisoformat(arrived.input_value()).replace(tzinfo=UTC) - offset
-    assert abs((shown - tapped.replace(second=0, microsecond=0)).total_seconds()) <= 60
 
     # Required reading, acknowledged offline.
     page.goto(f"/kb/{article_id}")
