@@ -173,4 +173,3 @@ def report(article_id: int):
 def export_report(article_id: int, file_format: str):
     args = {**request.args.to_dict(), "article": str(article_id)}
     return exporting.download(READING_REPORT, current_user, args, file_format)
-

@@ -465,4 +465,3 @@ def test_a_technician_sees_their_van_and_keeps_the_page_offline(app, db_session,
     assert as_user(app, people["keeper"]).get("/parts/my-van").status_code == 403
     no_van_yet = as_user(app, make_user(Role.TECHNICIAN))
     assert "no van yet" in page_text(no_van_yet.get("/parts/my-van", headers=EN))
-
