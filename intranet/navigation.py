@@ -116,6 +116,7 @@ NAV_ITEMS = [
         ("parts.requests", "parts.new_request", "parts.show_request"),
         _l("Ask for parts, approve and issue them"),
     ),
+    NavItem("parts.my_van", _l("My van"), "parts.van", ("parts.my_van",), _l("The parts in your van, also offline")),
     NavItem(
         "parts.stores",
         _l("Stock"),

@@ -4,6 +4,7 @@ Babel's date formatting (~23 us a call) and gettext through Jinja (~20 us) add u
 25 rows with a dozen of each; these do the work once per request instead of once per cell.
 """
 
+import uuid
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, url_for
@@ -60,7 +61,13 @@ def list_url(endpoint: str, args, **changes) -> str:
     return url_for(endpoint, **{**kept, **changes})
 
 
+def new_client_id() -> str:
+    """A fresh key for an offline-capable form (the page makes its own when it opens: offline.js)."""
+    return str(uuid.uuid4())
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["list_url"] = list_url
+    app.jinja_env.globals["new_client_id"] = new_client_id
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["labels"] = labels

@@ -408,6 +408,8 @@ def url_values(make_user, make_equipment, make_report, make_inspection, make_art
     action = db.session.query(CorrectiveAction).filter_by(inspection_id=inspection.id).one()
     item = inspection.template.sections[0].items[0]
     article = make_article(title="回访制度", body="维修完成后三天内回访客户。", required=True)
+    article.branch_id = branch.id  # written at the branch: its managers may change it
+    db.session.commit()
     desk = _frontdesk_url_values(branch, equipment.site.customer, make_user(Role.RECEPTIONIST, login="url.desk"))
     return {
         "notification_id": _notification_for(technician),

@@ -150,6 +150,7 @@ EXPECTED = {
     ("kb.new", "POST"): only(MANAGERS, 422),
     ("kb.edit", "GET"): only(MANAGERS, 200),
     ("kb.edit", "POST"): only(MANAGERS, 422),
+    ("kb.unpublish", "POST"): only(MANAGERS, 422),  # without the reason
     ("kb.report", "GET"): only(MANAGERS, 200),
     ("offline.service_worker", "GET"): everyone(200),
     ("offline.offline_page", "GET"): everyone(200),
@@ -179,6 +180,7 @@ EXPECTED = {
     ("parts.approve", "POST"): only(MANAGERS, 422),
     ("parts.reject", "POST"): only(MANAGERS, 422),
     ("parts.issue", "POST"): only(KEEPERS, 409),
+    ("parts.my_van", "GET"): only(TECHNICIAN, 200),
     ("parts.returns", "GET"): only(STOCK, 200),
     ("parts.new_return", "POST"): only(KEEPERS, 422),
     ("parts.loans", "GET"): only(STOCK, 200),
@@ -279,6 +281,10 @@ def own_row_params() -> set[str]:
 ELSEWHERE = {
     # The front desk answers any customer of the company (storekeepers read no customer record).
     ("customers.show", "GET"): {Role.RECEPTIONIST: 200, Role.MANAGER: 200},
+    # An article belongs to its author's branch: another branch's managers read it, never change it.
+    ("kb.edit", "GET"): {Role.MANAGER: 403},
+    ("kb.edit", "POST"): {Role.MANAGER: 403},
+    ("kb.unpublish", "POST"): {Role.MANAGER: 403},
 }
 # Answers that differ from "refused" for a technician of the same branch who is not the rows' owner.
 COLLEAGUE = {}

@@ -137,6 +137,7 @@ VALID_INPUT = {
     "admin.new_user": {"login": "hostile.user", "name": "测试", "password": "long-enough-1", "branch_id": "[0-9]*"},
     "admin.new_branch": {"code": "BJ-HOSTILE", "name": "测试分站"},
     "kb.new": {"title": "测试文章", "body": "正文", "change_summary": "新建"},
+    "kb.unpublish": {"reason": "规定已作废"},
     "kb.vote": {"helpful": "1"},
     "frontdesk.log_call": {
         "caller_name": "孙立新",

@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "jobs.resolve_attention": frozenset({Role.MANAGER, Role.ADMIN}),
     "callbacks.record": FRONT_OFFICE,
     "parts.view": STAFF,
+    "parts.van": frozenset({Role.TECHNICIAN}),  # a technician's own van: what it holds and what moved
     "parts.manage": frozenset({Role.ADMIN}),
     "parts.stock": frozenset({Role.STOREKEEPER, Role.MANAGER, Role.ADMIN}),
     "parts.keep": frozenset({Role.STOREKEEPER, Role.ADMIN}),

@@ -19,6 +19,8 @@ from intranet.inspections.exports import CORRECTIVE_ACTIONS
 from intranet.inspections.filters import action_filters
 from intranet.inspections.models import ActionStatus
 from intranet.listing import paginate_request
+from intranet.offline.idempotency import idempotent
+from intranet.offline.pages import offline_pages
 from intranet.rendering import render
 from intranet.timezones import utc_to_local
 
@@ -50,8 +52,15 @@ def _people_by_branch(actions) -> dict[int, list[User]]:
     return {branch_id: service.inspectors_of(branch_id) for branch_id in {a.branch_id for a in actions}}
 
 
+@offline_pages
+def _actions_on_the_road(user) -> list[str]:
+    """Technicians mark their corrective actions done on site, network or not."""
+    return [url_for("inspections.actions")] if can(user, "today.view") and can(user, "actions.complete") else []
+
+
 @blueprint.route("/inspections/actions/<int:action_id>/done", methods=["POST"])
 @requires("actions.complete")
+@idempotent
 def complete_action(action_id: int):
     action = corrective.get_action(current_user, action_id, "actions.complete")
     corrective.complete_action(current_user, action, request.form.get("note", ""))

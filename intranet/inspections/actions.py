@@ -66,15 +66,31 @@ def _how_much(item, answer) -> str:
     return ""
 
 
-def open_corrective_actions(inspection: Inspection, now: datetime) -> None:
-    """One action per failed answer of a submission, owned by whoever assigned it; never twice for one answer."""
-    have = set(
-        db.session.scalars(select(CorrectiveAction.answer_id).where(CorrectiveAction.inspection_id == inspection.id))
-    )
+def reconcile_corrective_actions(actor, inspection: Inspection, now: datetime) -> None:
+    """The actions match the answers as submitted, also after a return and a new submission.
+
+    A failed answer gets one action, owned by whoever assigned the inspection, never two. An open
+    action whose item passes now is withdrawn; one whose item still fails stays open as it was.
+    Actions already done or verified are history and stay as they are.
+    """
+    have = {
+        action.answer_id: action
+        for action in db.session.scalars(
+            select(CorrectiveAction).where(CorrectiveAction.inspection_id == inspection.id)
+        )
+    }
     items = {item.id: item for item in inspection.template.items}
     for answer in inspection.answers:
         item = items[answer.item_id]
-        if answer.id in have or not is_failed(item, answer):
+        failed = is_failed(item, answer)
+        action = have.get(answer.id)
+        if action is not None:
+            if not failed and action.status == ActionStatus.OPEN:
+                action.status, action.done_at = ActionStatus.WITHDRAWN, now
+                action.done_note = _("The item passes on the inspection submitted again.")
+                audit.record(actor, "corrective_action.withdrawn", action)
+            continue
+        if not failed:
             continue
         description = item.text + _how_much(item, answer)
         if answer.note:

@@ -20,7 +20,7 @@ from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.forms import Upload
 from intranet.inspections import scoring
-from intranet.inspections.actions import open_corrective_actions
+from intranet.inspections.actions import reconcile_corrective_actions
 from intranet.inspections.events import InspectionSubmitted
 from intranet.inspections.models import (
     Inspection,
@@ -254,7 +254,7 @@ def submit_inspection(
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = now
     inspection.client_id = client_id
-    open_corrective_actions(inspection, now)
+    reconcile_corrective_actions(actor, inspection, now)
     db.session.flush()
     audit.record(actor, "inspection.submitted", inspection, score=str(result.total))
     events.publish(InspectionSubmitted(actor, inspection))

@@ -56,6 +56,8 @@ class ActionStatus(LabelledEnum):
     OPEN = "open", _l("Open")
     DONE = "done", _l("Done")
     VERIFIED = "verified", _l("Verified")
+    # The inspection came back and, answered again, the item passed: nothing is left to correct.
+    WITHDRAWN = "withdrawn", _l("Withdrawn: passes now")
 
 
 class InspectionTemplate(db.Model):

@@ -3,6 +3,7 @@
 The report's written fields come from report_fields.py; the forms add them field by field.
 """
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,22 @@ from intranet.jobs.survey import MARK_LABELS, MARKS, QUESTIONS, STAFF_NAMED_LENG
 from intranet.timezones import LOCAL_INPUT_FORMAT, local_to_utc
 
 UUID = Regexp(r"^[0-9a-fA-F-]{36}$", message=_l("The form's id is damaged; reload the page."))
+
+
+class StartForm(Form):
+    """The one-tap start: when the technician tapped it, as the tablet's clock said (ISO 8601, UTC)."""
+
+    tapped_at = StringField(validators=[Optional(), Length(max=40)])
+    tapped: datetime | None = None  # tapped_at read, once valid
+
+    def validate_tapped_at(self, field):
+        try:
+            tapped = datetime.fromisoformat(field.data.replace("Z", "+00:00"))
+        except ValueError:
+            tapped = None
+        if tapped is None or tapped.tzinfo is None:
+            raise ValidationError(_l("The arrival time is damaged; tap Start again."))
+        self.tapped = tapped.astimezone(UTC)
 
 
 class JobForm(Form):

@@ -6,12 +6,13 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from intranet import clock
 from intranet.access.permissions import can, requires
 from intranet.db_types import utcnow
 from intranet.errors import Invalid
 from intranet.forms import form_status, uploaded
 from intranet.jobs import blueprint, service, visits
-from intranet.jobs.forms import CorrectionForm, VisitReportForm
+from intranet.jobs.forms import CorrectionForm, StartForm, VisitReportForm
 from intranet.jobs.models import WarrantyStatus
 from intranet.jobs.views import job_detail_context
 from intranet.offline.idempotency import idempotent
@@ -34,9 +35,13 @@ def _technician_pages(user) -> list[str]:
 
 @blueprint.route("/jobs/<int:job_id>/start", methods=["POST"])
 @requires("jobs.work")
+@idempotent
 def start(job_id: int):
     job = service.get_job(current_user, job_id, "jobs.work")
-    visits.start_job(current_user, job)
+    form = StartForm()
+    if not form.validate_on_submit():
+        raise Invalid(next(iter(form.tapped_at.errors), _("This form has expired. Reload the page and try again.")))
+    visits.start_job(current_user, job, clock.now(), form.tapped)
     if wants_fragment():
         return render_fragment("jobs/_today_card.html", job=job)
     return redirect(url_for("jobs.report", job_id=job.id), code=303)

@@ -33,15 +33,24 @@ MAX_PARTS = 30
 attachments.owned_by(REPORT_OWNER, VisitReport)
 
 
-def start_job(actor, job: Job, now: datetime | None = None) -> Job:
-    """The technician arrives: the job is in progress and the arrival time is kept."""
+def start_job(actor, job: Job, now: datetime | None = None, tapped_at: datetime | None = None) -> Job:
+    """The technician arrives: the job is in progress and the arrival time is kept.
+
+    `tapped_at` is when Start was tapped on a tablet that may have been offline: the arrival, even
+    when the tap reaches the server hours later. A tablet clock ahead of the server's is not believed
+    past `now`; one that puts the arrival before the job existed is refused.
+    """
     ensure(actor, "jobs.work", job)
     if job.status == JobStatus.IN_PROGRESS:
         return job
     if job.status != JobStatus.ASSIGNED:
         raise Conflict(_("This job cannot be started: it is %(status)s.", status=job.status_enum.label))
+    now = now or utcnow()
+    arrived = min(tapped_at, now) if tapped_at is not None else now
+    if arrived < job.created_at:
+        raise Invalid(_("The arrival time is before the job was created: check the tablet's clock."))
     job.status = JobStatus.IN_PROGRESS
-    job.started_at = now or utcnow()
+    job.started_at = arrived
     record(job, actor, "started", at=job.started_at)
     db.session.flush()
     return job

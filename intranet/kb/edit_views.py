@@ -1,4 +1,4 @@
-"""Routes for writers: a new article, editing a draft, attaching images and publishing."""
+"""Routes for writers: a new article, editing a draft, attaching images, publishing and unpublishing."""
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from intranet.access.permissions import requires
 from intranet.branches.service import active_branches
+from intranet.errors import Invalid
 from intranet.forms import form_status, uploaded
 from intranet.kb import blueprint, publishing, service
-from intranet.kb.forms import ArticleForm
+from intranet.kb.forms import ArticleForm, UnpublishForm
 from intranet.rendering import render
 from intranet.unit_of_work import attempt
 
@@ -74,3 +75,15 @@ def edit(article_id: int):
     if form.validate_on_submit() and attempt(form, lambda: _save(form, article)) is not None:
         return redirect(url_for("kb.edit", article_id=article.id), code=303)
     return _edit_page(form, article, form_status(form))
+
+
+@blueprint.route("/kb/<int:article_id>/unpublish", methods=["POST"])
+@requires("kb.edit")
+def unpublish(article_id: int):
+    article = service.get_article(current_user, article_id, "kb.edit")
+    form = UnpublishForm()
+    if not form.validate_on_submit():
+        raise Invalid(next(iter(form.reason.errors), _("This form has expired. Reload the page and try again.")))
+    publishing.unpublish(current_user, article, form.reason.data or "")
+    flash(_("“%(title)s” is no longer published: readers no longer find it.", title=article.title), "success")
+    return redirect(url_for("kb.edit", article_id=article.id), code=303)

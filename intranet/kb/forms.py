@@ -1,4 +1,4 @@
-"""Forms: writing and publishing an article, acknowledging it, voting on it."""
+"""Forms: writing, publishing and unpublishing an article, acknowledging it, voting on it."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -36,6 +36,10 @@ class ArticleForm(Form):
         super().__init__(*args, **kwargs)
         self.roles.choices = choices((role.value, role.label) for role in Role)
         self.branches.choices = choices((branch.id, branch.name) for branch in branches)
+
+
+class UnpublishForm(Form):
+    reason = StringField(_l("Why is it withdrawn?"), validators=[Length(max=500)], filters=[strip_filter])
 
 
 class AcknowledgeForm(Form):

@@ -59,6 +59,9 @@ class Article(db.Model):
     helpful_count: Mapped[int] = mapped_column(default=0)
     unhelpful_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Whose article it is: its author's branch, or none for head office. Only that branch's managers
+    # (and administrators) change it, whatever branches it is aimed at.
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -174,7 +177,14 @@ def _readable_rows(actor):
     return and_(Article.status == ArticleStatus.PUBLISHED, audience_clause(actor))
 
 
-def _may_read(actor, article: Article, _permission=None) -> bool:
+def _may_edit(actor, article: Article) -> bool:
+    """Writers read every article but change only their branch's (head office's: a head-office writer's)."""
+    return can(actor, "kb.edit") and (scoping.sees_every_branch(actor) or article.branch_id == actor.branch_id)
+
+
+def _may_read(actor, article: Article, permission=None) -> bool:
+    if permission == "kb.edit":
+        return _may_edit(actor, article)
     return can(actor, "kb.edit") or (article.is_published and in_audience(article, actor))
 
 

@@ -14,9 +14,10 @@ from intranet import events
 from intranet.access.permissions import ensure
 from intranet.access.roles import Role
 from intranet.attachments import service as attachments
+from intranet.audit import service as audit
 from intranet.branches.models import Branch
 from intranet.db_types import utcnow
-from intranet.errors import Invalid
+from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.kb import search
 from intranet.kb.events import RevisionPublished
@@ -89,7 +90,11 @@ def _apply(article: Article, data: ArticleData) -> None:
 
 def create_article(actor, data: ArticleData) -> Article:
     _check(actor, "kb.edit")
-    article = Article(created_by_id=actor.id if actor else None, status=ArticleStatus.DRAFT)
+    article = Article(
+        created_by_id=actor.id if actor else None,
+        branch_id=actor.branch_id if actor else None,  # the system's articles are head office's
+        status=ArticleStatus.DRAFT,
+    )
     _apply(article, data)
     article.slug = _unique_slug(data.slug or _slug_from(data.title))
     db.session.add(article)
@@ -142,8 +147,18 @@ def publish(actor, article: Article, change_summary: str, required: bool) -> Art
     return revision
 
 
-def unpublish(actor, article: Article) -> None:
+def unpublish(actor, article: Article, reason: str = "") -> None:
+    """Take the article off the readers' contents and search; its revisions and readings are kept.
+
+    A writer says why (kept in the audit log, as the manual's update record keeps every change).
+    """
     _check(actor, "kb.edit", article)
+    if actor is not None and not reason.strip():
+        raise Invalid(_("Say why the article is withdrawn."))
+    if article.status != ArticleStatus.PUBLISHED:
+        raise Conflict(_("This article is not published."))
+    if actor is not None:
+        audit.record(actor, "article.unpublished", article, reason=reason.strip()[:500])
     article.status = ArticleStatus.DRAFT
     search.unindex_article(article.id)
     db.session.flush()

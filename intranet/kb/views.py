@@ -16,6 +16,7 @@ from intranet.kb.forms import AcknowledgeForm, VoteForm
 from intranet.kb.markdown import render_markdown
 from intranet.kb.models import ArticleStatus
 from intranet.listing import search_text
+from intranet.offline.idempotency import idempotent
 from intranet.offline.pages import offline_pages
 from intranet.rendering import render, render_fragment, wants_fragment
 from intranet.unit_of_work import after_commit
@@ -104,6 +105,7 @@ def show(article_id: int):
 
 @blueprint.route("/kb/<int:article_id>/acknowledge", methods=["POST"])
 @requires("kb.read")
+@idempotent
 def acknowledge(article_id: int):
     article = service.get_article(current_user, article_id)
     if not AcknowledgeForm().validate_on_submit():
@@ -172,4 +174,3 @@ def export_report(article_id: int, file_format: str):
     article = service.get_article(current_user, article_id)  # an article nobody can see is not found
     args = {**request.args.to_dict(), "article": str(article.id)}
     return exporting.download(READING_REPORT, current_user, args, file_format)
-

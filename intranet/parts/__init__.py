@@ -25,4 +25,11 @@ def van_stock(user) -> list:
     return service.stock_of(van) if van else []
 
 
-from intranet.parts import register_views, request_views, service, stock_take_views, views  # noqa: E402,F401
+from intranet.parts import (  # noqa: E402,F401
+    register_views,
+    request_views,
+    service,
+    stock_take_views,
+    van_views,
+    views,
+)

@@ -15,7 +15,18 @@ from sqlalchemy.exc import IntegrityError
 from intranet.db_types import utcnow
 from intranet.errors import Invalid
 from intranet.extensions import db
-from intranet.parts.models import LowStock, MoveKind, Part, StockBalance, StockMove, Store, StoreKind
+from intranet.parts.models import (
+    LowStock,
+    MoveKind,
+    Part,
+    StockBalance,
+    StockMove,
+    StockTake,
+    StockTakeLine,
+    StockTakeStatus,
+    Store,
+    StoreKind,
+)
 from intranet.parts.quantities import MAX_QUANTITY, fmt
 
 # Which ends a move of each kind has: (from_store needed, to_store needed); None means either/optional.
@@ -26,6 +37,8 @@ ENDS = {
     MoveKind.RETURN: (True, True),
     MoveKind.ADJUSTMENT: (None, None),  # exactly one end: a gain or a loss
     MoveKind.SCRAP: (True, False),
+    MoveKind.LOAN: (True, False),  # out of the store until it comes back
+    MoveKind.LOAN_RETURN: (False, True),
 }
 
 
@@ -118,6 +131,7 @@ def post_move(
     request_id: int | None = None,
     job_id: int | None = None,
     stock_take_id: int | None = None,
+    loan_id: int | None = None,
     note: str = "",
 ) -> StockMove:
     """Write one move and update the balances of both ends; refused moves change nothing."""
@@ -149,14 +163,33 @@ def post_move(
             request_id=request_id,
             job_id=job_id,
             stock_take_id=stock_take_id,
+            loan_id=loan_id,
             note=(note or "")[:200],
         )
         db.session.add(move)
         db.session.flush()
+    if to_store is not None:
+        _put_on_open_count(to_store, part)
     for store in (from_store, to_store):
         if store is not None and store.kind == StoreKind.WAREHOUSE:
             _watch_minimum(store, part)
     return move
+
+
+def _put_on_open_count(store: Store, part: Part) -> None:
+    """A part arriving in a store whose count sheet is open gets a line on it, to be counted too.
+
+    The sheet listed what the store held when it was made; without this a part that first arrived
+    afterwards would never be counted, and its loss or gain never booked.
+    """
+    take = db.session.scalar(
+        select(StockTake).where(StockTake.store_id == store.id, StockTake.status == StockTakeStatus.COUNTING)
+    )
+    if take is None or any(line.part_id == part.id for line in take.lines):
+        return
+    # Like every line, its expected quantity is read from the books again when the sheet is submitted.
+    take.lines.append(StockTakeLine(part_id=part.id, expected=balance(store.id, part.id)))
+    db.session.flush()
 
 
 def _watch_minimum(store: Store, part: Part) -> None:

@@ -33,6 +33,8 @@ class MoveKind(LabelledEnum):
     RETURN = "return", _l("Return")
     ADJUSTMENT = "adjustment", _l("Stock-take adjustment")
     SCRAP = "scrap", _l("Scrap")
+    LOAN = "loan", _l("Lent out")
+    LOAN_RETURN = "loan_return", _l("Back from loan")
 
 
 class RequestStatus(LabelledEnum):
@@ -151,6 +153,7 @@ class StockMove(db.Model):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("part_request.id"))
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
     stock_take_id: Mapped[int | None] = mapped_column(ForeignKey("stock_take.id"))
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("part_loan.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
 
     part: Mapped[Part] = relationship()
@@ -265,13 +268,18 @@ class OldPartReturn(db.Model):
 
 
 class Loan(db.Model):
-    """A tool or part lent out (配件借用单) until a due date."""
+    """A tool or part lent out (配件借用单) until a due date.
+
+    A catalogue part is lent out of a store (`store_id`): the loan takes it out of that store's stock
+    in the ledger and its return puts it back. Something outside the catalogue moves no stock.
+    """
 
     __tablename__ = "part_loan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
     part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))
     item: Mapped[str] = mapped_column(String(120))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -281,6 +289,7 @@ class Loan(db.Model):
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     part: Mapped[Part | None] = relationship()
+    store: Mapped[Store | None] = relationship()
     borrower: Mapped[User] = relationship(foreign_keys=[borrower_id])
 
     def is_overdue(self, today: date) -> bool:

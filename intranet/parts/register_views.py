@@ -1,6 +1,6 @@
 """Routes of the registers: old parts handed back with warranty claims, and loans."""
 
-from flask import flash
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,8 @@ from intranet.access.roles import Role
 from intranet.auth.service import colleagues
 from intranet.db_types import utcnow
 from intranet.forms import form_data
+from intranet.offline.idempotency import idempotent
+from intranet.offline.pages import offline_pages
 from intranet.parts import blueprint, registers
 from intranet.parts.forms import (
     LoanForm,
@@ -28,8 +30,15 @@ def returns():
     return render("parts/returns.html", returns=registers.returns_for(current_user), form=form)
 
 
+@offline_pages
+def _returns_on_the_road(user) -> list[str]:
+    """The register of old parts opens offline for whoever records them at the van or the site."""
+    return [url_for("parts.returns")] if can(user, "parts.keep") else []
+
+
 @blueprint.route("/parts/returns", methods=["POST"])
 @requires("parts.keep")
+@idempotent
 def new_return():
     form = ReturnForm(technicians=colleagues(current_user, Role.TECHNICIAN))
     if form.validate_on_submit() and form.quantity.number is not None:

@@ -20,11 +20,12 @@ from intranet.numbers import fits
 from intranet.parts import ledger
 from intranet.parts.models import (
     Loan,
+    MoveKind,
     OldPartReturn,
     PartCondition,
 )
 from intranet.parts.quantities import MAX_QUANTITY, QUANTITY_SCALE
-from intranet.parts.service import part_code_to_part
+from intranet.parts.service import part_code_to_part, warehouse_of
 
 
 def _person(actor, user_id: int) -> User | None:
@@ -109,9 +110,18 @@ def lend(actor, data: LoanData, today: date) -> Loan:
     borrower = _person(actor, data.borrower_id)
     if borrower is None:
         raise Invalid(_("Choose who borrows it."))
+    branch_id = borrower.branch_id or actor.branch_id
+    store = None
+    if part is not None:
+        # A catalogue part leaves the branch's warehouse: it is not there to issue while it is lent.
+        store = warehouse_of(branch_id) if branch_id else None
+        if store is None:
+            raise Invalid(_("The borrower's branch has no warehouse to lend %(code)s from.", code=part.code))
+        ensure(actor, "parts.keep", store)
     loan = Loan(
-        branch_id=borrower.branch_id or actor.branch_id,
+        branch_id=branch_id,
         part_id=part.id if part else None,
+        store_id=store.id if store else None,
         item=item,
         quantity=quantity,
         borrower_id=borrower.id,
@@ -120,12 +130,16 @@ def lend(actor, data: LoanData, today: date) -> Loan:
     )
     db.session.add(loan)
     db.session.flush()
+    if store is not None:
+        ledger.post_move(actor, MoveKind.LOAN, part, quantity, from_store=store, loan_id=loan.id, note=item)
     return loan
 
 
 def loans_for(actor) -> list[Loan]:
     ensure(actor, "parts.stock")
-    statement = select(Loan).where(scoping.visible(actor, Loan)).options(joinedload(Loan.borrower))
+    statement = (
+        select(Loan).where(scoping.visible(actor, Loan)).options(joinedload(Loan.borrower), joinedload(Loan.store))
+    )
     return list(db.session.scalars(statement.order_by(Loan.returned_at.is_not(None), Loan.due_on).limit(200)))
 
 
@@ -134,5 +148,9 @@ def return_loan(actor, loan_id: int) -> Loan:
     if loan.returned_at is not None:
         raise Conflict(_("This loan is already returned."))
     loan.returned_at = utcnow()
+    if loan.store is not None:
+        ledger.post_move(
+            actor, MoveKind.LOAN_RETURN, loan.part, loan.quantity, to_store=loan.store, loan_id=loan.id, note=loan.item
+        )
     db.session.flush()
     return loan

@@ -107,6 +107,22 @@ def van_of(user) -> Store | None:
     return db.session.scalar(select(Store).where(Store.technician_id == user.id, Store.kind == StoreKind.VAN))
 
 
+@dataclass
+class VanView:
+    van: Store | None
+    stock: list[StockBalance]
+    moves: list[StockMove]
+
+
+def my_van(actor, moves: int = 30) -> VanView:
+    """What the technician's own van holds and its latest moves (issued to it, used on jobs, returned)."""
+    ensure(actor, "parts.van")
+    van = van_of(actor)
+    if van is None:
+        return VanView(None, [], [])
+    return VanView(van, stock_of(van), recent_moves(actor, store=van, limit=moves))
+
+
 def make_van(technician: User) -> Store:
     van = van_of(technician)
     if van is None:

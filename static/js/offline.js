@@ -74,6 +74,41 @@
 
   const entriesOf = (form) => Outbox.entriesOf(form);
 
+  // One-button forms (start a job, acknowledge, mark done) come from pages the tablet keeps: each
+  // opening of the page is a new submission, so each gets a new key (the form-kit forms make theirs).
+  function stampFreshIds(root) {
+    for (const form of root.querySelectorAll?.("form[data-fresh-id]") || []) {
+      const input = form.querySelector("[name=client_id]");
+      const id = crypto.randomUUID?.() || window.intranet?.newId?.();
+      if (input && id) input.value = id;
+      form.removeAttribute("data-fresh-id");
+    }
+  }
+
+  // The moment of the tap, not of the sending: a start queued offline still says when they arrived.
+  function stampTapTime(form) {
+    for (const input of form.querySelectorAll("input[data-tapped-at]")) {
+      if (!input.value) input.value = new Date().toISOString();
+    }
+  }
+
+  // A one-button form whose submission waits in the outbox says so instead of offering the tap again.
+  function showQueued(form) {
+    const button = form.querySelector("button[type=submit]");
+    form.dataset.queued = "1";
+    if (button) {
+      button.textContent = form.dataset.queuedText;
+      button.disabled = true;
+    }
+  }
+
+  async function markQueuedForms() {
+    const forms = document.querySelectorAll("form[data-queued-text]:not([data-queued])");
+    if (!forms.length || !userId()) return;
+    const waiting = new Set((await Outbox.list(userId())).filter((item) => item.state !== "sent").map((item) => item.url));
+    for (const form of forms) if (waiting.has(targetOf(form))) showQueued(form);
+  }
+
   // Where a form posts: hx-post for an htmx form, else its action.
   function targetOf(form) {
     const htmxTarget = form.getAttribute("hx-post");
@@ -98,6 +133,7 @@
     });
     await registerSync();
     await refreshBadge();
+    if (form.dataset.queuedText) showQueued(form);
     show(text("msgQueued"), "info");
     setBanner("offline", !navigator.onLine);
   }
@@ -127,9 +163,32 @@
     window.scrollTo(0, 0);
   }
 
+  // An htmx form with a target (Today's start, an article's acknowledgement) gets online what htmx
+  // would have given it: its fragment, swapped in place; the outbox only steps in when sending fails.
+  function fragmentTarget(form) {
+    const selector = form.getAttribute("hx-target");
+    const target = selector && form.getAttribute("hx-post") ? document.querySelector(selector) : null;
+    return target?.id ? target : null;
+  }
+
+  async function showFragment(response, form, target) {
+    if (response.redirected) return window.location.assign(response.url); // a whole page, not a part
+    const html = await response.text();
+    if (!response.ok) {
+      return show(decodeURIComponent(response.headers.get("X-Message") || "") || `HTTP ${response.status}`, "error");
+    }
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const fresh = template.content.firstElementChild;
+    if ((form.getAttribute("hx-swap") || "innerHTML").startsWith("outerHTML") && fresh) target.replaceWith(fresh);
+    else target.replaceChildren(...template.content.childNodes);
+    window.htmx?.process(fresh || target);
+  }
+
   async function submit(form) {
     const button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
+    stampTapTime(form);
     try {
       if (!navigator.onLine) return await queue(form);
       let token;
@@ -143,12 +202,15 @@
         return setBanner("login", true);
       }
       let response;
+      const target = fragmentTarget(form);
+      const headers = { "X-CSRFToken": token.token, "X-Outbox": "1" };
+      if (target) Object.assign(headers, { "HX-Request": "true", "HX-Target": target.id });
       try {
         response = await fetch(targetOf(form), {
           method: "POST",
           body: Outbox.formDataOf(entriesOf(form)), // exactly what a replay of it would send
           credentials: "same-origin",
-          headers: { "X-CSRFToken": token.token, "X-Outbox": "1" },
+          headers,
         });
       } catch (error) {
         return await queue(form);
@@ -159,9 +221,10 @@
       }
       if (response.status >= 500) return await queue(form);
       if (response.ok && form.dataset.outboxItem) await Outbox.remove(Number(form.dataset.outboxItem));
+      if (target) return await showFragment(response, form, target);
       await showAnswer(response, form);
     } finally {
-      if (button) button.disabled = false;
+      if (button && !form.dataset.queued) button.disabled = false;
     }
   }
 
@@ -212,7 +275,9 @@
     if (!id) return;
     sessionStorage.removeItem("outbox-reopen");
     const item = await Outbox.get(Number(id));
-    const form = document.querySelector("form[data-offline]");
+    // The form it came from: on a page of several (Today's cards) the one that posts where it went.
+    const forms = [...document.querySelectorAll("form[data-offline]")];
+    const form = forms.find((candidate) => item && targetOf(candidate) === item.url) || forms[0];
     if (item && form && String(item.userId) === userId()) {
       fillForm(form, item);
       if (item.message) show(item.message, "error");
@@ -364,6 +429,8 @@
     if (userId() && navigator.storage?.persist && !localStorage.getItem("persist-asked")) {
       localStorage.setItem("persist-asked", String(await navigator.storage.persist())); // headless: false
     }
+    stampFreshIds(document);
+    await markQueuedForms();
     setBanner("offline", !navigator.onLine);
     const kept = sessionStorage.getItem("pages-kept");
     if (kept) document.documentElement.dataset.pagesWarmed = kept;
@@ -378,6 +445,10 @@
     replay();
   });
   window.addEventListener("offline", () => setBanner("offline", true));
+  document.addEventListener("htmx:load", (event) => {
+    stampFreshIds(event.detail.elt);
+    markQueuedForms();
+  });
   document.addEventListener("htmx:afterSettle", (event) => {
     // A boosted navigation is a page change without a page load (signing in is one): start again.
     if (event.detail.boosted) {

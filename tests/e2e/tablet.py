@@ -2,7 +2,7 @@
 waiting for the outbox and the pages kept offline."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -137,3 +137,45 @@ def wait_for_reports(page, live_app, job_ids, expected, seconds=20):
     while reports_of(live_app, job_ids) != expected and time.monotonic() < deadline:
         page.wait_for_timeout(300)
     return reports_of(live_app, job_ids)
+
+
+# What else a technician meets on the road: required reading, a corrective action of their own.
+
+
+def user_named(login):
+    from intranet.auth.models import User
+    from intranet.extensions import db
+
+    return db.session.query(User).filter_by(login=login).one()
+
+
+def required_article(live_app, title, manager_login="manager") -> int:
+    """A required article published by a manager, for everyone: on each technician's reading list."""
+    from intranet.extensions import db
+    from intranet.kb import publishing
+
+    with live_app.app_context():
+        manager = user_named(manager_login)
+        article = publishing.create_article(manager, publishing.ArticleData(title=title, body="冬季燃气管道巡查要点。"))
+        publishing.publish(manager, article, "新规定", required=True)
+        db.session.commit()
+        return article.id
+
+
+def action_for(live_app, login, manager_login="manager") -> int:
+    """An open corrective action of the technician's branch, handed to the technician by its manager."""
+    from intranet.extensions import db
+    from intranet.inspections import actions
+    from intranet.inspections.models import ActionStatus, CorrectiveAction
+
+    with live_app.app_context():
+        technician, manager = user_named(login), user_named(manager_login)
+        action = (
+            db.session.query(CorrectiveAction)
+            .filter_by(branch_id=technician.branch_id, status=ActionStatus.OPEN)
+            .order_by(CorrectiveAction.id)
+            .first()
+        )
+        actions.reassign_action(manager, action, technician.id, datetime.now(UTC).date() + timedelta(days=3))
+        db.session.commit()
+        return action.id

@@ -10,14 +10,22 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve_demo, sign_in
-from tests.e2e.tablet import fill_report, make_jobs, reports_of
+from tests.e2e.tablet import action_for, fill_report, make_jobs, reports_of, required_article
 from tests.e2e.test_inspections import answer_every_section, assign_directly
 
 pytestmark = pytest.mark.e2e
 
 # Every route decorated @idempotent must be here (tests/offline/test_views.py checks it): a new
 # offline-capable form gets its lost-answer test below.
-LOST_ANSWER_TESTED = {"jobs.report", "inspections.fill", "parts.new_request"}
+LOST_ANSWER_TESTED = {
+    "jobs.report",
+    "inspections.fill",
+    "parts.new_request",
+    "jobs.start",
+    "kb.acknowledge",
+    "inspections.complete_action",
+    "parts.new_return",
+}
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +169,90 @@ def test_an_htmx_form_marked_offline_capable_whose_answer_was_lost(open_tablet, 
     page.locator("#hx-form button").click()
     ends_sent(page, handler)
     assert [c for c in _requests_of(live_app, "tech2") if c not in known] == [client_id]
+
+
+# The one-button forms of the road: each answer lost once, each ends sent with one record.
+
+
+def _recorded(live_app, query):
+    from intranet.extensions import db
+
+    with live_app.app_context():
+        return query(db.session)
+
+
+def test_a_start_whose_answer_was_lost(open_tablet, live_app):
+    from intranet.jobs.models import Job, JobEvent
+
+    [job_id] = make_jobs(live_app, "tech2", 1, "回答丢失 开工")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto("/today")
+    handler = LoseTheFirstAnswer()
+    context.route(f"**/jobs/{job_id}/start", handler)
+    page.locator(f"#job-card-{job_id} button[type=submit]").click()
+    ends_sent(page, handler)
+
+    def started(session):
+        starts = session.query(JobEvent).filter_by(job_id=job_id, kind="started").count()
+        return session.get(Job, job_id).status, starts
+
+    assert _recorded(live_app, started) == ("in_progress", 1)
+
+
+def test_an_acknowledgement_whose_answer_was_lost(open_tablet, live_app):
+    from intranet.kb.models import Acknowledgement, Article
+
+    article_id = required_article(live_app, "回答丢失 必读")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto(f"/kb/{article_id}")
+    handler = LoseTheFirstAnswer()
+    context.route(f"**/kb/{article_id}/acknowledge", handler)
+    page.locator("[data-kb-acknowledge]").click()
+    ends_sent(page, handler)
+
+    def acknowledged(session):
+        revision_id = session.get(Article, article_id).current_revision_id
+        return session.query(Acknowledgement).filter_by(revision_id=revision_id).count()
+
+    assert _recorded(live_app, acknowledged) == 1
+
+
+def test_a_corrective_action_done_whose_answer_was_lost(open_tablet, live_app):
+    from intranet.inspections.models import CorrectiveAction
+
+    action_id = action_for(live_app, "tech2")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    page.goto("/inspections/actions")
+    form = page.locator(f"form[action$='/inspections/actions/{action_id}/done']")
+    form.locator("[name=note]").fill("已整改")
+    handler = LoseTheFirstAnswer()
+    context.route(f"**/inspections/actions/{action_id}/done", handler)
+    form.locator("button[type=submit]").click()
+    ends_sent(page, handler)
+    action = _recorded(live_app, lambda s: s.get(CorrectiveAction, action_id))
+    assert (action.status, action.done_note) == ("done", "已整改")
+
+
+def test_an_old_part_return_whose_answer_was_lost(open_tablet, live_app):
+    from intranet.parts.models import OldPartReturn
+
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "store")
+    page.goto("/parts/returns")
+    page.locator("#code").fill("SEAL-22")
+    page.locator("#quantity").fill("2")
+    page.locator("#technician_id").select_option(index=0)
+    page.locator("input[name=condition][value=repairable]").check()
+    page.locator("#serial").fill("回答丢失-1")
+    handler = LoseTheFirstAnswer()
+    context.route("**/parts/returns", handler)
+    page.locator("form[action$='/parts/returns'] button[type=submit]").click()
+    ends_sent(page, handler)
+    assert _recorded(live_app, lambda s: s.query(OldPartReturn).filter_by(serial="回答丢失-1").count()) == 1

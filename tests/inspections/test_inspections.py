@@ -279,6 +279,43 @@ def test_a_returned_inspection_can_be_filled_again(client, make_inspection, tech
     assert db.session.get(Inspection, inspection.id).status == "submitted"
 
 
+def test_resubmitting_a_returned_inspection_reconciles_its_corrective_actions(
+    client, make_inspection, technician, manager
+):
+    inspection = make_inspection(
+        inspector=technician,
+        assigned_by=manager,
+        answers={
+            "未使用文明用语": AnswerInput(count="2"),
+            "操作差错": AnswerInput(count="1"),
+            "提示客户当面点验": AnswerInput(result="pass"),
+        },
+    )
+    first = {a.description.split(" ")[0]: a.id for a in db.session.query(CorrectiveAction)}
+    assert set(first) == {"未使用文明用语", "操作差错"}
+    client.login(manager)
+    assert client.post_form(f"/inspections/{inspection.id}/return", {"comment": "再查一次"}).status_code == 303
+    tech = client.application.test_client()
+    tech.login(technician)
+    # Checked again: the language item passes now, the slip still fails, a new item fails.
+    data = fill_form(
+        inspection.template, photo_on=["提示客户当面点验"], 操作差错={"count": "1"}, 提示客户当面点验={"result": "fail"}
+    )
+    response = tech.post_form(f"/inspections/{inspection.id}/fill", data, content_type="multipart/form-data")
+    assert response.status_code == 303, page_text(response)
+    db.session.expire_all()
+    actions = {a.description.split(" ")[0].split(":")[0]: a for a in db.session.query(CorrectiveAction)}
+    assert actions["未使用文明用语"].id == first["未使用文明用语"]
+    assert actions["未使用文明用语"].status == "withdrawn" and actions["未使用文明用语"].done_at is not None
+    assert actions["操作差错"].id == first["操作差错"] and actions["操作差错"].status == "open"  # kept, not doubled
+    assert actions["提示客户当面点验"].status == "open"
+    assert len(actions) == 3
+    withdrawn = db.session.query(AuditEvent).filter_by(action="corrective_action.withdrawn").one()
+    assert withdrawn.target_id == first["未使用文明用语"]
+    page = page_text(client.get("/inspections/actions?status=withdrawn", headers=EN))
+    assert "未使用文明用语" in page and "操作差错" not in page
+
+
 # Assigning, schedules, actions, ranking, editor
 
 
@@ -353,7 +390,11 @@ def test_corrective_action_done_then_verified_and_overdue_highlighted(client, ma
     assert 'class="overdue"' not in client.get("/inspections/actions").get_data(as_text=True)
     bad = {"owner_id": technician.id, "due_on": "31/01/2030"}
     assert client.post_form(f"/inspections/actions/{action.id}/reassign", bad).status_code == 422
-    assert client.post_form(f"/inspections/actions/{action.id}/done", {"note": "已培训"}).status_code == 303
+    done = {"note": "已培训", "client_id": str(uuid.uuid4())}
+    assert client.post_form(f"/inspections/actions/{action.id}/done", done).status_code == 303
+    # The outbox sending it again (its answer was lost) gets the first answer, not "already done".
+    again = client.post_form(f"/inspections/actions/{action.id}/done", done, headers={"X-Outbox": "1"})
+    assert again.status_code == 303 and again.headers["Idempotent-Replayed"] == "true"
     assert client.post_form(f"/inspections/actions/{action.id}/verify").status_code == 303
     assert db.session.get(CorrectiveAction, action.id).status == "verified"
     fragment = client.htmx_get("/inspections/actions?status=verified", "action-results")

@@ -1,5 +1,6 @@
 """Jobs through HTTP and services: create, dispatch, Today, start, list filters, correction, callbacks."""
 
+import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -129,21 +130,57 @@ def test_one_tap_start_records_the_arrival(client, technician, make_job, db_sess
     job = make_job(technician=technician)
     client.login(technician)
     response = client.post_form(
-        f"/jobs/{job.id}/start", headers={"HX-Request": "true", "HX-Target": f"job-card-{job.id}"}
+        f"/jobs/{job.id}/start",
+        {"client_id": str(uuid.uuid4())},
+        headers={"HX-Request": "true", "HX-Target": f"job-card-{job.id}"},
     )
     assert response.status_code == 200 and "<html" not in response.get_data(True)
     db_session.refresh(job)
     assert job.status == "in_progress" and job.started_at is not None
     assert events(db_session, job)[-1] == "started"
-    again = client.post_form(f"/jobs/{job.id}/start")
+    again = client.post_form(f"/jobs/{job.id}/start", {"client_id": str(uuid.uuid4())})
     assert again.status_code == 303  # starting twice is harmless
+
+
+def test_a_start_queued_offline_keeps_the_time_it_was_tapped(client, technician, make_job, db_session):
+    """The outbox sends the tap hours later: the arrival is when it was tapped, once, however often sent."""
+    job = make_job(technician=technician)
+    job.created_at = utcnow() - timedelta(hours=5)
+    db_session.commit()
+    client.login(technician)
+    tapped = (utcnow() - timedelta(hours=2)).replace(microsecond=0)
+    tap = {"client_id": str(uuid.uuid4()), "tapped_at": tapped.isoformat().replace("+00:00", "Z")}
+    assert client.post_form(f"/jobs/{job.id}/start", tap).status_code == 303
+    replayed = client.post_form(f"/jobs/{job.id}/start", tap, headers={"X-Outbox": "1"})
+    assert replayed.status_code == 303 and replayed.headers["Idempotent-Replayed"] == "true"
+    db_session.refresh(job)
+    assert job.status == "in_progress" and job.started_at == tapped
+    assert events(db_session, job).count("started") == 1
+    assert client.post_form(f"/jobs/{job.id}/start", {**tap, "tapped_at": "now"}).status_code == 409  # changed
+
+
+@pytest.mark.parametrize(
+    ("tapped_at", "status"),
+    [("yesterday", 422), ("2026-11-27T10:00:00", 422), ("2001-01-01T00:00:00Z", 422), ("2999-01-01T00:00:00Z", 303)],
+    ids=["damaged", "no zone", "before the job", "clock ahead"],
+)
+def test_a_tap_time_that_cannot_be_is_refused_or_bounded(client, technician, make_job, db_session, tapped_at, status):
+    job = make_job(technician=technician)
+    client.login(technician)
+    response = client.post_form(f"/jobs/{job.id}/start", {"client_id": str(uuid.uuid4()), "tapped_at": tapped_at})
+    assert response.status_code == status
+    db_session.refresh(job)
+    if status == 303:  # a tablet clock ahead of the server's is not believed past the server's now
+        assert job.started_at <= utcnow()
+    else:
+        assert job.status == "assigned"
 
 
 def test_technicians_only_see_their_own_jobs(client, technician, make_job, make_user):
     theirs = make_job(technician=make_user(Role.TECHNICIAN))
     client.login(technician)
     assert client.get(f"/jobs/{theirs.id}").status_code == 403
-    assert client.post_form(f"/jobs/{theirs.id}/start").status_code == 403
+    assert client.post_form(f"/jobs/{theirs.id}/start", {"client_id": str(uuid.uuid4())}).status_code == 403
 
 
 def test_job_list_filters_by_status_technician_and_due_date(client, make_user, make_job, technician):

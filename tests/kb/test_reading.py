@@ -1,6 +1,7 @@
 """Required reading: who is asked, acknowledgement, asking again, the report, votes, history and diffs."""
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -121,11 +122,15 @@ def test_views_acknowledge_vote_history_and_diff(client, make_article, make_user
     assert "回访制度" in client.get("/kb/to-read").get_data(as_text=True)
     assert "data-kb-to-read" in client.get("/").get_data(as_text=True)
     page = client.get(f"/kb/{article.id}").get_data(as_text=True)
-    assert "data-kb-acknowledge" in page
+    assert "data-kb-acknowledge" in page and 'name="client_id"' in page and "data-offline" in page
+    key = {"client_id": str(uuid.uuid4())}
     response = client.post_form(
-        f"/kb/{article.id}/acknowledge", headers={"HX-Request": "true", "HX-Target": "kb-acknowledge"}
+        f"/kb/{article.id}/acknowledge", key, headers={"HX-Request": "true", "HX-Target": "kb-acknowledge"}
     )
     assert response.status_code == 200 and "data-kb-acknowledged" in response.get_data(as_text=True)
+    replayed = client.post_form(f"/kb/{article.id}/acknowledge", key, headers={"X-Outbox": "1"})
+    assert replayed.status_code == 303 and replayed.headers["Idempotent-Replayed"] == "true"
+    assert db_session.query(Acknowledgement).filter_by(user_id=technician.id).count() == 1
     assert "data-kb-nothing-to-read" in client.get("/kb/to-read").get_data(as_text=True)
     response = client.post_form(f"/kb/{article.id}/vote", {"helpful": "yes"})
     assert response.status_code == 303
@@ -169,7 +174,7 @@ def test_a_technician_cannot_see_drafts_or_articles_for_others(client, make_arti
     assert client.get(f"/kb/{draft.id}").status_code == 404
     assert client.get(f"/kb/{managers_only.id}").status_code == 404
     assert client.get(f"/kb/{managers_only.id}/edit").status_code == 403
-    assert client.post_form(f"/kb/{managers_only.id}/acknowledge").status_code == 404
+    assert client.post_form(f"/kb/{managers_only.id}/acknowledge", {"client_id": str(uuid.uuid4())}).status_code == 404
 
 
 def test_images_attach_to_the_text_and_follow_the_articles_audience(client, app, manager, make_user, db_session):

@@ -1,6 +1,8 @@
-"""Part requests over HTTP: ask, approve all or part, reject with a reason, issue to the van; bad input refused."""
+"""Part requests over HTTP: ask, approve all or part, reject with a reason, issue to the van; bad input refused.
+Loans and stock-takes in the ledger."""
 
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from intranet.access.roles import Role
 from intranet.jobs.models import PartUsed
 from intranet.parts import ledger, part_requests
-from intranet.parts.models import PartRequest, StockMove
+from intranet.parts.models import Loan, OldPartReturn, PartRequest, StockMove, StockTake
 from tests.conftest import page_text
 from tests.jobs.test_reports import post_report, report_form
 
@@ -84,7 +86,7 @@ def test_ask_approve_part_issue_and_use_on_the_visit_report(app, db_session, peo
     assert request.status == "issued"
 
     # The visit report takes the parts out of the van; the request is closed.
-    tech.post_form(f"/jobs/{setup['job'].id}/start", {})
+    tech.post_form(f"/jobs/{setup['job'].id}/start", {"client_id": str(uuid.uuid4())})
     response = post_report(
         tech,
         setup["job"],
@@ -195,24 +197,32 @@ def test_a_technician_sees_only_their_own_requests(app, db_session, people, setu
 
 def test_old_part_return_with_a_warranty_claim(app, db_session, people, setup):
     keeper = as_user(app, people["keeper"])
-    response = keeper.post_form(
-        "/parts/returns",
-        {
-            "code": "IGN-07",
-            "quantity": "1",
-            "technician_id": str(people["tech"].id),
-            "condition": "faulty",
-            "warranty_claim": "y",
-            "claim_reference": "WC-2026-001",
-        },
-        headers=EN,
-    )
+    returned = {
+        "client_id": str(uuid.uuid4()),
+        "code": "IGN-07",
+        "quantity": "1",
+        "technician_id": str(people["tech"].id),
+        "condition": "faulty",
+        "warranty_claim": "y",
+        "claim_reference": "WC-2026-001",
+    }
+    response = keeper.post_form("/parts/returns", returned, headers=EN)
     assert response.status_code == 303
     page = page_text(keeper.get("/parts/returns", headers=EN))
     assert "IGN-07" in page and "Faulty" in page and "WC-2026-001" in page
+    # Recorded offline and sent again by the outbox: the register holds it once.
+    again = keeper.post_form("/parts/returns", returned, headers=EN)
+    assert again.status_code == 303 and again.headers["Idempotent-Replayed"] == "true"
+    assert db_session.query(OldPartReturn).count() == 1
     bad = keeper.post_form(
         "/parts/returns",
-        {"code": "IGN-07", "quantity": "0.5", "technician_id": str(people["tech"].id), "condition": "faulty"},
+        {
+            "client_id": str(uuid.uuid4()),
+            "code": "IGN-07",
+            "quantity": "0.5",
+            "technician_id": str(people["tech"].id),
+            "condition": "faulty",
+        },
         headers=EN,
     )
     assert bad.status_code == 422 and "whole units" in page_text(bad)
@@ -362,3 +372,96 @@ def test_stock_moved_while_counting_is_not_a_difference(app, db_session, people,
     assert ledger.balance(warehouse.id, ignitor.id) == 2 == ledger.ledger_sum(warehouse.id, ignitor.id)
     adjustments = db_session.query(StockMove).filter_by(kind="adjustment", stock_take_id=take.id).all()
     assert [(m.part.code, m.quantity, m.from_store_id) for m in adjustments] == [("IGN-07", 1, warehouse.id)]
+
+
+# Loans move stock in the ledger; a part that first arrives during a stock-take is counted too.
+
+
+def lend(client, borrower, code="IGN-07", quantity="2", item=""):
+    due = (date.today() + timedelta(days=2)).isoformat()
+    data = {"code": code, "item": item, "quantity": quantity, "borrower_id": str(borrower.id), "due_on": due}
+    return client.post_form("/parts/loans", data, headers=EN)
+
+
+def test_a_loan_takes_the_part_out_of_the_warehouse_and_its_return_puts_it_back(app, db_session, people, setup):
+    warehouse, ignitor = setup["warehouse"], setup["ignitor"]
+    keeper = as_user(app, people["keeper"])
+    assert lend(keeper, people["tech"]).status_code == 303
+    db_session.commit()
+    loan = db_session.query(Loan).one()
+    assert loan.store_id == warehouse.id and loan.part_id == ignitor.id
+    # Out of the available stock, in the ledger: the balance and the sum of moves agree.
+    assert ledger.balance(warehouse.id, ignitor.id) == 3 == ledger.ledger_sum(warehouse.id, ignitor.id)
+    lent = db_session.query(StockMove).filter_by(loan_id=loan.id).one()
+    assert lent.kind == "loan" and lent.from_store_id == warehouse.id and lent.to_store_id is None
+
+    too_many = lend(keeper, people["tech"], quantity="4")
+    assert too_many.status_code == 422 and "Not enough IGN-07" in page_text(too_many)
+
+    assert keeper.post_form(f"/parts/loans/{loan.id}/return", {}).status_code == 303
+    db_session.commit()
+    assert ledger.balance(warehouse.id, ignitor.id) == 5 == ledger.ledger_sum(warehouse.id, ignitor.id)
+    back = db_session.query(StockMove).filter_by(loan_id=loan.id, kind="loan_return").one()
+    assert back.to_store_id == warehouse.id and back.from_store_id is None
+    assert keeper.post_form(f"/parts/loans/{loan.id}/return", {}).status_code == 409
+    assert db_session.query(StockMove).filter_by(loan_id=loan.id).count() == 2  # returned once only
+
+
+def test_a_tool_outside_the_catalogue_is_lent_without_a_stock_move(app, db_session, people, setup):
+    keeper = as_user(app, people["keeper"])
+    assert lend(keeper, people["tech"], code="", item="压力表", quantity="1").status_code == 303
+    loan = db_session.query(Loan).one()
+    assert loan.store_id is None
+    assert keeper.post_form(f"/parts/loans/{loan.id}/return", {}).status_code == 303
+    assert db_session.query(StockMove).filter(StockMove.loan_id.is_not(None)).count() == 0
+
+
+def test_a_part_that_first_arrives_during_a_stock_take_is_on_the_sheet(app, db_session, people, setup, make_part):
+    warehouse = setup["warehouse"]
+    keeper = as_user(app, people["keeper"])
+    take_url = keeper.post_form(f"/parts/stores/{warehouse.id}/stock-take", {}).headers["Location"]
+    filter_part = make_part(code="FLT-3", name="滤网")
+    received = {"code": "FLT-3", "quantity": "6", "note": ""}
+    assert keeper.post_form(f"/parts/stores/{warehouse.id}/receipt", received).status_code == 303
+    db_session.commit()
+    take = db_session.query(StockTake).one()
+    lines = {line.part.code: line for line in take.lines}
+    assert set(lines) == {"IGN-07", "SEAL-22", "FLT-3"}
+    assert "FLT-3" in page_text(keeper.get(take_url, headers=EN))
+
+    # Left uncounted, the sheet cannot be handed in; counted short, the loss is booked on approval.
+    counts = {f"count-{lines['IGN-07'].id}": "5", f"count-{lines['SEAL-22'].id}": "10"}
+    refused = keeper.post_form(take_url, {**counts, "action": "submit"}, headers=EN)
+    assert refused.status_code == 422 and "Count every line" in page_text(refused)
+    counts[f"count-{lines['FLT-3'].id}"] = "5"
+    assert keeper.post_form(take_url, {**counts, "action": "submit"}).status_code == 303
+    assert as_user(app, people["manager"]).post_form(f"{take_url}/approve", {}).status_code == 303
+    db_session.commit()
+    assert ledger.balance(warehouse.id, filter_part.id) == 5 == ledger.ledger_sum(warehouse.id, filter_part.id)
+
+    # Arrivals after the sheet was handed in wait for the next count: that sheet is closed.
+    assert keeper.post_form(f"/parts/stores/{warehouse.id}/receipt", received).status_code == 303
+    db_session.commit()
+    assert len(db_session.query(StockTake).one().lines) == 3
+
+
+def test_a_technician_sees_their_van_and_keeps_the_page_offline(app, db_session, people, setup, make_user):
+    from intranet.offline.pages import pages_for
+
+    van, warehouse = setup["van"], setup["warehouse"]
+    ledger.post_move(people["keeper"], "issue", setup["ignitor"], 3, from_store=warehouse, to_store=van)
+    ledger.post_move(people["keeper"], "issue", setup["ignitor"], 1, from_store=van, job_id=setup["job"].id)
+    db_session.commit()
+    tech = as_user(app, people["tech"])
+    page = tech.get("/parts/my-van", headers=EN)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-part="IGN-07"' in text and "SEAL-22" not in text  # only what the van holds
+    assert "used on the job" in page_text(page)  # and where it went
+    assert "/parts/my-van" in page_text(tech.get("/", headers=EN)) or 'href="/parts/my-van"' in text
+    with app.test_request_context():
+        assert "/parts/my-van" in pages_for(people["tech"])
+        assert "/parts/my-van" not in pages_for(people["keeper"])
+    assert as_user(app, people["keeper"]).get("/parts/my-van").status_code == 403
+    no_van_yet = as_user(app, make_user(Role.TECHNICIAN))
+    assert "no van yet" in page_text(no_van_yet.get("/parts/my-van", headers=EN))
