@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from intranet import events
@@ -251,19 +251,53 @@ def list_callbacks(actor, filters: CallbackFilters):
     return statement.order_by(Callback.at.desc(), Callback.id.desc())
 
 
+# What a card on Today shows: the job, its customer's name, its site and equipment; not the
+# customer's branch, which the customer would otherwise bring along.
+TODAY_CARD = (
+    joinedload(Job.customer).lazyload(Customer.branch),
+    joinedload(Job.site),
+    joinedload(Job.equipment),
+)
+
+
+def _open_work(actor):
+    """SQL: the actor's jobs waiting for their work, in the order of the day."""
+    return (
+        select(Job)
+        .where(Job.assigned_to_id == actor.id, Job.status.in_([s.value for s in OPEN_FOR_WORK]))
+        .options(*TODAY_CARD)
+        .order_by(Job.due_at, Job.priority_rank, Job.id)
+    )
+
+
 def todays_jobs(actor, now: datetime, horizon: timedelta = timedelta(days=7)) -> list[Job]:
     """The technician's open jobs due before the horizon, by due time then priority."""
     ensure(actor, "today.view")
-    return list(
-        db.session.scalars(
-            select(Job)
-            .where(
-                Job.assigned_to_id == actor.id,
-                Job.status.in_([s.value for s in OPEN_FOR_WORK]),
-                Job.due_at < now + horizon,
-            )
-            .options(joinedload(Job.customer), joinedload(Job.site), joinedload(Job.equipment))
-            .order_by(Job.due_at, Job.priority_rank, Job.id)
-            .limit(200)
-        )
+    return list(db.session.scalars(_open_work(actor).where(Job.due_at < now + horizon).limit(200)))
+
+
+@dataclass
+class DayPlan:
+    due: list[Job]  # due before the end of today, overdue ones first
+    later: list[Job]  # the first few due after today, within the horizon
+    more_later: int  # and how many more follow them
+
+
+def day_plan(
+    actor, now: datetime, end_of_today: datetime, later_shown: int, horizon: timedelta = timedelta(days=7)
+) -> DayPlan:
+    """Today's page: the jobs of the day in full, and only a glance at the days ahead.
+
+    The days ahead come as their first `later_shown` jobs and a count (a window over the same query),
+    not as every row of the week.
+    """
+    ensure(actor, "today.view")
+    due = list(db.session.scalars(_open_work(actor).where(Job.due_at < end_of_today).limit(200)))
+    ahead = (
+        _open_work(actor)
+        .add_columns(func.count().over())
+        .where(Job.due_at >= end_of_today, Job.due_at < now + horizon)
+        .limit(later_shown)
     )
+    rows = db.session.execute(ahead).all()
+    return DayPlan(due=due, later=[job for job, _total in rows], more_later=rows[0][1] - len(rows) if rows else 0)
