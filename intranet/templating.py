@@ -9,7 +9,9 @@ import re
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from flask_babel import get_locale, get_timezone, get_translations
+from flask_babel import get_locale, get_timezone
+
+from intranet.extensions import babel
 
 # strftime patterns close to Babel's "short" styles; month names are not needed in these.
 _PATTERNS = {
@@ -62,30 +64,17 @@ def list_url(endpoint: str, args, **changes) -> str:
     return url_for(endpoint, **{**kept, **changes})
 
 
-def _translations():
-    """This request's catalogue, looked up once per locale instead of through Flask-Babel's domain on every call.
-
-    Keyed by the locale object the request uses now, so force_locale() and refresh() are obeyed.
-    """
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None)
-    if locale is None:
-        return get_translations()  # the first call selects the locale
-    cached = getattr(state, "fast_translations", None)
-    if cached is not None and cached[0] is locale:
-        return cached[1]
-    translations = get_translations()
-    state.fast_translations = (locale, translations)
-    return translations
+def _catalogue():
+    return babel.domain_instance.get_translations()  # cached per request: see i18n.RequestCachedDomain
 
 
 def _install_fast_gettext(app: Flask) -> None:
-    # What Flask-Babel installs, with the catalogue found once per request (see _translations).
+    """What Flask-Babel installs, minus finding the domain through the request state on every call."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
 

@@ -18,6 +18,7 @@ from intranet import events
 from intranet.access import scoping
 from intranet.access.permissions import ensure
 from intranet.access.roles import Role
+from intranet.customers.models import Customer
 from intranet.db_types import utcnow
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
@@ -39,13 +40,17 @@ def _due(actor, now: datetime, branch_id: int | None):
 def callbacks_due(
     actor, now: datetime, limit: int = 200, branch_id: int | None = None, with_details: bool = True
 ) -> list[Job]:
-    """Done jobs whose callback is due, oldest first; with_details also loads the technician and report."""
+    """Done jobs whose callback is due, oldest first; with_details also loads the technician and report
+    (without them, a short list of names and numbers: the customer comes without its branch)."""
     ensure(actor, "callbacks.record")
-    details = (joinedload(Job.assigned_to), joinedload(Job.report)) if with_details else ()
+    if with_details:
+        loads = (joinedload(Job.customer), joinedload(Job.assigned_to), joinedload(Job.report))
+    else:
+        loads = (joinedload(Job.customer).lazyload(Customer.branch),)
     return list(
         db.session.scalars(
             _due(actor, now, branch_id)
-            .options(joinedload(Job.customer), *details)
+            .options(*loads)
             .order_by(Job.callback_due_at, Job.id)
             .limit(limit)
         )
