@@ -35,6 +35,14 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def _babel_state():
+    """Flask-Babel's per-request state (its locale), read from g without going through the proxy twice."""
+    try:
+        return getattr(g._get_current_object(), "_flask_babel", None)
+    except RuntimeError:  # no application context
+        return None
+
+
 class RequestCachedDomain(flask_babel.Domain):
     """Flask-Babel's domain, whose catalogue look-up costs a dictionary read after the first of a request.
 
@@ -45,13 +53,12 @@ class RequestCachedDomain(flask_babel.Domain):
     """
 
     def get_translations(self):
-        state = g.get("_flask_babel") if g else None
-        locale = getattr(state, "babel_locale", None)
+        state = _babel_state()
         cached = getattr(state, "request_translations", None)
-        if cached is not None and cached[0] is locale and cached[1] is self:
+        if cached is not None and cached[0] is getattr(state, "babel_locale", None) and cached[1] is self:
             return cached[2]
         translations = super().get_translations()
-        state = g.get("_flask_babel") if g else None  # the first look-up makes the state and picks the locale
+        state = _babel_state()  # the first look-up makes the state and picks the locale
         if state is not None and getattr(state, "babel_locale", None) is not None:
             state.request_translations = (state.babel_locale, self, translations)
         return translations

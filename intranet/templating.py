@@ -8,7 +8,7 @@ Babel's date formatting (~23 us a call) and gettext through Jinja (~20 us) add u
 import re
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
 
 from intranet.extensions import babel
@@ -28,14 +28,16 @@ def label_table(name: str, enum: type) -> None:
 
 
 def _request_cache() -> dict:
-    if "template_cache" not in g:
+    store = g._get_current_object()  # the request's g once, not through the proxy per attribute
+    cache = getattr(store, "template_cache", None)
+    if cache is None:
         locale = str(get_locale())
-        g.template_cache = {
+        cache = store.template_cache = {
             "zone": ZoneInfo(str(get_timezone())),
             "patterns": _PATTERNS.get(locale, _PATTERNS["en"]),
             "labels": {},
         }
-    return g.template_cache
+    return cache
 
 
 def local_time(moment, style: str = "datetime") -> str:
@@ -89,9 +91,10 @@ _SENTINEL = 730_519_146_000  # a number no address holds by itself, replaced by 
 
 def _address_pattern(endpoint: str, names: tuple[str, ...], filename):
     """The address built with a sentinel per id, cut into the text around them; None when it cannot be
-    (an endpoint with several rules or defaults may pick another rule for another value)."""
+    (an endpoint with several rules or defaults may pick another rule for another value; url_defaults
+    functions may add arguments)."""
     rules = list(current_app.url_map.iter_rules(endpoint))
-    if len(rules) != 1 or rules[0].defaults:
+    if len(rules) != 1 or rules[0].defaults or any(current_app.url_default_functions.values()):
         return None
     sentinels = [str(_SENTINEL + n) for n in range(len(names))]
     extra = {} if filename is None else {"filename": filename}
@@ -105,17 +108,16 @@ def _address_pattern(endpoint: str, names: tuple[str, ...], filename):
 def fast_url_for(endpoint: str, **values) -> str:
     """url_for for templates: addresses whose arguments are ids (and a static file's name) come from a pattern."""
     filename = values.pop("filename", None) if endpoint == "static" else None
-    if (
-        endpoint.startswith(".")
-        or not has_request_context()
-        or any(type(value) is not int or value < 0 for value in values.values())
-        or any(current_app.url_default_functions.values())
-    ):
+    try:
+        script_root = request._get_current_object().script_root
+    except RuntimeError:  # outside a request: url_for knows what to do
+        script_root = None
+    if script_root is None or endpoint.startswith(".") or any(type(v) is not int or v < 0 for v in values.values()):
         if filename is not None:
             values["filename"] = filename
         return url_for(endpoint, **values)
     names = tuple(values)
-    key = (request.script_root, endpoint, names, filename)
+    key = (script_root, endpoint, names, filename)
     if key in _ADDRESSES:
         pattern = _ADDRESSES[key]
     else:
