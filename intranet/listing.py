@@ -1,13 +1,14 @@
 """Helpers for the searchable, paginated lists every module shows."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import func, literal_column, or_, select, true
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Executable
 
 from intranet.db_types import MAX_ID
 from intranet.errors import Invalid
@@ -27,6 +28,23 @@ def contains_text(text: str, *columns) -> ColumnElement:
         return true()
     pattern = f"%{escape_like(text)}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+# key -> a statement built once. SQLAlchemy takes longer to build a select with its joins and options
+# and to work out its cache key than SQLite takes to run it; a page's lists are the same few shapes.
+_PREPARED: dict[tuple, object] = {}
+PREPARED_LIMIT = 20_000
+
+
+def prepared(key: tuple, build: Callable[[], Executable]) -> Executable:
+    """The statement `build()` makes, made once per `key`, which must name everything the statement holds
+    (values that change per request go in as bindparams, given when executing)."""
+    statement = _PREPARED.get(key)
+    if statement is None:
+        if len(_PREPARED) >= PREPARED_LIMIT:
+            _PREPARED.clear()
+        statement = _PREPARED[key] = build()
+    return statement
 
 
 COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting 100,000 rows on every page costs more

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from intranet import events
@@ -28,6 +28,7 @@ from intranet.jobs.history import record
 from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus
 from intranet.jobs.service import open_follow_up
 from intranet.jobs.survey import MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
+from intranet.listing import prepared
 
 NOTE_LENGTH = 1000
 
@@ -47,14 +48,12 @@ def callbacks_due(
         loads = (joinedload(Job.customer), joinedload(Job.assigned_to), joinedload(Job.report))
     else:
         loads = (joinedload(Job.customer).lazyload(Customer.branch),)
-    return list(
-        db.session.scalars(
-            _due(actor, now, branch_id)
-            .options(*loads)
-            .order_by(Job.callback_due_at, Job.id)
-            .limit(limit)
-        )
+    key = ("callbacks_due", actor.id, actor.role, actor.branch_id, branch_id, limit, with_details)
+    ordered = (Job.callback_due_at, Job.id)
+    statement = prepared(
+        key, lambda: _due(actor, bindparam("now"), branch_id).options(*loads).order_by(*ordered).limit(limit)
     )
+    return list(db.session.scalars(statement, {"now": now}))
 
 
 @dataclass
