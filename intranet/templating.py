@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
+from markupsafe import Markup
 
 from intranet.extensions import babel
 
@@ -139,9 +140,28 @@ def fast_url_for(endpoint: str, **values) -> str:
     return "".join(parts)
 
 
+# (name, locale) -> HTML that is the same for everyone who reads that language (an empty form's fields).
+_RENDERED_ONCE: dict[tuple[str, str], Markup] = {}
+
+
+def rendered_once(name: str, render) -> Markup:
+    """`render()` (a macro) rendered once per language and kept; rendered every time while templates reload.
+
+    Only for markup that depends on nothing but the language: no data, no errors, no token, no user.
+    """
+    if current_app.jinja_env.auto_reload:
+        return render()
+    key = (name, str(get_locale()))
+    html = _RENDERED_ONCE.get(key)
+    if html is None:
+        html = _RENDERED_ONCE[key] = Markup(render())
+    return html
+
+
 def register(app: Flask) -> None:
     _install_fast_gettext(app)
     app.jinja_env.globals["url_for"] = fast_url_for
     app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals["rendered_once"] = rendered_once

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from intranet import events
@@ -24,6 +24,7 @@ from intranet.jobs.events import JobDispatched
 from intranet.jobs.filters import CallbackFilters, JobFilters, ReportFilters
 from intranet.jobs.history import record
 from intranet.jobs.models import Callback, Job, JobEvent, JobSource, JobStatus, Priority, VisitReport
+from intranet.listing import prepared
 
 OPEN_FOR_WORK = (JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
 DISPATCHABLE = (JobStatus.OPEN, JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
@@ -292,12 +293,20 @@ def day_plan(
     not as every row of the week.
     """
     ensure(actor, "today.view")
-    due = list(db.session.scalars(_open_work(actor).where(Job.due_at < end_of_today).limit(200)))
-    ahead = (
-        _open_work(actor)
-        .add_columns(func.count().over())
-        .where(Job.due_at >= end_of_today, Job.due_at < now + horizon)
-        .limit(later_shown)
+    moments = {"end_of_today": end_of_today, "horizon": now + horizon}
+    due = prepared(
+        ("today_due", actor.id),
+        lambda: _open_work(actor).where(Job.due_at < bindparam("end_of_today")).limit(200),
     )
-    rows = db.session.execute(ahead).all()
+    ahead = prepared(
+        ("today_ahead", actor.id, later_shown),
+        lambda: (
+            _open_work(actor)
+            .add_columns(func.count().over())
+            .where(Job.due_at >= bindparam("end_of_today"), Job.due_at < bindparam("horizon"))
+            .limit(later_shown)
+        ),
+    )
+    due = list(db.session.scalars(due, moments))
+    rows = db.session.execute(ahead, moments).all()
     return DayPlan(due=due, later=[job for job, _total in rows], more_later=rows[0][1] - len(rows) if rows else 0)
