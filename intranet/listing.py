@@ -33,6 +33,7 @@ def contains_text(text: str, *columns) -> ColumnElement:
 # key -> a statement built once. SQLAlchemy takes longer to build a select with its joins and options
 # and to work out its cache key than SQLite takes to run it; a page's lists are the same few shapes.
 _PREPARED: dict[tuple, object] = {}
+_DERIVED: dict[int, dict] = {}  # id of a prepared statement -> the statements made from it, by key
 PREPARED_LIMIT = 20_000
 
 
@@ -43,7 +44,9 @@ def prepared(key: tuple, build: Callable[[], Executable]) -> Executable:
     if statement is None:
         if len(_PREPARED) >= PREPARED_LIMIT:
             _PREPARED.clear()
+            _DERIVED.clear()
         statement = _PREPARED[key] = build()
+        _DERIVED[id(statement)] = {}
     return statement
 
 
@@ -80,7 +83,20 @@ def parse_page_number(raw) -> int:
     return min(max(number, 1), 100_000)
 
 
-def paginate(statement, number: int, size: int) -> Page:
+def _derived(statement, key: tuple, build: Callable[[], Executable]) -> Executable:
+    """A statement made from a prepared one (its count, a page), made once too; made afresh otherwise."""
+    made = _DERIVED.get(id(statement))
+    if made is None:
+        return build()
+    derived = made.get(key)
+    if derived is None:
+        if len(made) >= 500:
+            made.clear()
+        derived = made[key] = build()
+    return derived
+
+
+def _count_of(statement):
     # Count ids only (an index suffices), and stop counting past the cap.
     counted = (
         statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
@@ -88,11 +104,17 @@ def paginate(statement, number: int, size: int) -> Page:
         .limit(COUNT_CAP + 1)
         .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(counted))
+    return select(func.count()).select_from(counted)
+
+
+def paginate(statement, number: int, size: int) -> Page:
+    total = db.session.scalar(_derived(statement, ("count",), lambda: _count_of(statement)))
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     number = min(number, max(1, math.ceil(total / size)))
-    items = db.session.scalars(statement.limit(size).offset((number - 1) * size)).unique().all()
+    offset = (number - 1) * size
+    page = _derived(statement, ("page", size, offset), lambda: statement.limit(size).offset(offset))
+    items = db.session.scalars(page).unique().all()
     return Page(items=list(items), number=number, size=size, total=total, total_capped=capped)
 
 

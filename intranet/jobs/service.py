@@ -4,7 +4,7 @@ The visit and its report live in visits.py, the call to the customer afterwards 
 Every change is written to the job's history (history.py) in the same transaction as the change.
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -169,6 +169,13 @@ def has_follow_up():
 def list_jobs(actor, filters: JobFilters, now: datetime | None = None):
     """The front office's job list: the jobs within the actor's reach, filtered."""
     ensure(actor, "jobs.list")
+    if filters.overdue:  # compared with the moment: a statement of its own
+        return _job_list(actor, filters, now)
+    key = ("list_jobs", actor.id, actor.role, actor.branch_id, *astuple(filters))
+    return prepared(key, lambda: _job_list(actor, filters, None))
+
+
+def _job_list(actor, filters: JobFilters, now: datetime | None):
     # selectinload keeps the main query a plain index walk; a join would make SQLite sort in a temp table.
     statement = (
         select(Job)
