@@ -34,7 +34,7 @@ def contains_text(text: str, *columns) -> ColumnElement:
 # and to work out its cache key than SQLite takes to run it; a page's lists are the same few shapes.
 _PREPARED: dict[tuple, object] = {}
 _DERIVED: dict[int, dict] = {}  # id of a prepared statement -> the statements made from it, by key
-PREPARED_LIMIT = 20_000
+PREPARED_LIMIT = 2_000  # a few per person and day; at the bound all are dropped and made again
 
 
 def prepared(key: tuple, build: Callable[[], Executable]) -> Executable:
@@ -90,7 +90,7 @@ def _derived(statement, key: tuple, build: Callable[[], Executable]) -> Executab
         return build()
     derived = made.get(key)
     if derived is None:
-        if len(made) >= 500:
+        if len(made) >= 50:  # a list's count and the pages people actually open
             made.clear()
         derived = made[key] = build()
     return derived
