@@ -2,8 +2,8 @@
 
 import http.client
 import http.cookiejar
-import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -102,10 +102,11 @@ def sign_in(port: int, login: str, password: str = "demo1234") -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
-    token = json.load(opener.open(f"{base}/auth/csrf-token"))["token"]
-    body = urllib.parse.urlencode({"login": login, "password": password}).encode()
-    request = urllib.request.Request(f"{base}/login", data=body, headers={"X-CSRFToken": token})
-    opener.open(request)
+    # The sign-in form's own token: /auth/csrf-token hands out none before a sign-in.
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "login": login, "password": password}).encode()
+    opener.open(urllib.request.Request(f"{base}/login", data=body))
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     if "session=" not in cookies:
         raise RuntimeError(f"could not sign in as {login}")

@@ -1,6 +1,5 @@
 """The Flask extensions, created once here and bound to the app in create_app."""
 
-from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -8,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from intranet.i18n import Babel
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {

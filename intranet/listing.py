@@ -1,13 +1,14 @@
 """Helpers for the searchable, paginated lists every module shows."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import func, literal_column, or_, select, true
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Executable
 
 from intranet.db_types import MAX_ID
 from intranet.errors import Invalid
@@ -27,6 +28,26 @@ def contains_text(text: str, *columns) -> ColumnElement:
         return true()
     pattern = f"%{escape_like(text)}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+# key -> a statement built once. SQLAlchemy takes longer to build a select with its joins and options
+# and to work out its cache key than SQLite takes to run it; a page's lists are the same few shapes.
+_PREPARED: dict[tuple, object] = {}
+_DERIVED: dict[int, dict] = {}  # id of a prepared statement -> the statements made from it, by key
+PREPARED_LIMIT = 2_000  # a few per person and day; at the bound all are dropped and made again
+
+
+def prepared(key: tuple, build: Callable[[], Executable]) -> Executable:
+    """The statement `build()` makes, made once per `key`, which must name everything the statement holds
+    (values that change per request go in as bindparams, given when executing)."""
+    statement = _PREPARED.get(key)
+    if statement is None:
+        if len(_PREPARED) >= PREPARED_LIMIT:
+            _PREPARED.clear()
+            _DERIVED.clear()
+        statement = _PREPARED[key] = build()
+        _DERIVED[id(statement)] = {}
+    return statement
 
 
 COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting 100,000 rows on every page costs more
@@ -62,7 +83,20 @@ def parse_page_number(raw) -> int:
     return min(max(number, 1), 100_000)
 
 
-def paginate(statement, number: int, size: int) -> Page:
+def _derived(statement, key: tuple, build: Callable[[], Executable]) -> Executable:
+    """A statement made from a prepared one (its count, a page), made once too; made afresh otherwise."""
+    made = _DERIVED.get(id(statement))
+    if made is None:
+        return build()
+    derived = made.get(key)
+    if derived is None:
+        if len(made) >= 50:  # a list's count and the pages people actually open
+            made.clear()
+        derived = made[key] = build()
+    return derived
+
+
+def _count_of(statement):
     # Count ids only (an index suffices), and stop counting past the cap.
     counted = (
         statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
@@ -70,11 +104,17 @@ def paginate(statement, number: int, size: int) -> Page:
         .limit(COUNT_CAP + 1)
         .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(counted))
+    return select(func.count()).select_from(counted)
+
+
+def paginate(statement, number: int, size: int) -> Page:
+    total = db.session.scalar(_derived(statement, ("count",), lambda: _count_of(statement)))
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     number = min(number, max(1, math.ceil(total / size)))
-    items = db.session.scalars(statement.limit(size).offset((number - 1) * size)).unique().all()
+    offset = (number - 1) * size
+    page = _derived(statement, ("page", size, offset), lambda: statement.limit(size).offset(offset))
+    items = db.session.scalars(page).unique().all()
     return Page(items=list(items), number=number, size=size, total=total, total_capped=capped)
 
 

@@ -155,5 +155,15 @@ NAV_ITEMS = [
 ]
 
 
+# role -> its items: what a signed-in, active user may reach depends on the role alone (a permission
+# without an object), and the layout asks on every page.
+_BY_ROLE: dict[str, list[NavItem]] = {}
+
+
 def navigation_for(user) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if can(user, item.permission)]
+    if not (getattr(user, "is_authenticated", False) and user.active):
+        return [item for item in NAV_ITEMS if can(user, item.permission)]
+    items = _BY_ROLE.get(user.role)
+    if items is None:
+        items = _BY_ROLE[user.role] = [item for item in NAV_ITEMS if can(user, item.permission)]
+    return items

@@ -24,10 +24,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 IMAGE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
+# Static files that only ever load inside a page (an SVG can be opened as a document: it keeps the policy).
+SUBRESOURCES = {"text/css", "text/javascript", "application/javascript"}
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
+        if request.endpoint == "static" and response.mimetype in SUBRESOURCES:
+            # A script or a style sheet is never a document: the page's policies do not apply to it, and
+            # sent with each of them they cost a tablet's first load some 2 KB. Sniffing stays refused.
+            headers.setdefault("X-Content-Type-Options", "nosniff")
+            return response
         is_image = response.mimetype.startswith("image/") and response.mimetype != "image/svg+xml"
         headers.setdefault("Content-Security-Policy", IMAGE_POLICY if is_image else CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")

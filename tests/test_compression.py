@@ -15,3 +15,19 @@ def test_pages_and_static_text_are_gzipped(client):
 def test_no_gzip_without_asking_or_for_small_answers(client):
     assert "Content-Encoding" not in client.get("/login").headers
     assert "Content-Encoding" not in client.get("/healthz", headers={"Accept-Encoding": "gzip"}).headers
+
+
+def test_a_static_file_is_compressed_once_per_version(client, monkeypatch):
+    from intranet import PROJECT_ROOT, compression
+
+    calls = []
+    original = compression.gzip.compress
+    monkeypatch.setattr(compression.gzip, "compress", lambda data, **kw: calls.append(1) or original(data, **kw))
+    compression._static_gzip.clear()
+    answers = [client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"}) for _ in range(3)]
+    assert len(calls) == 1  # compressed by the first request, kept for the next ones
+    expected = (PROJECT_ROOT / "static" / "css" / "app.css").read_bytes()
+    for answer in answers:
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert int(answer.headers["Content-Length"]) == len(answer.data)
+        assert gzip.decompress(answer.data) == expected

@@ -66,3 +66,12 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     first = secret_key_from(tmp_path)
     assert len(first) >= 64 and secret_key_from(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_scripts_and_style_sheets_carry_no_page_policies(client):
+    script = client.get("/static/js/app.js")
+    assert script.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in script.headers and "X-Frame-Options" not in script.headers
+    assert "Content-Security-Policy" not in client.get("/static/css/app.css").headers
+    # An SVG opened on its own is a document: it keeps the page policy.
+    assert "Content-Security-Policy" in client.get("/static/icons/icon.svg").headers

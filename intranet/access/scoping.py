@@ -176,6 +176,21 @@ def visible(actor, model: type, permission: str | None = None) -> ColumnElement:
         return scope.rows(actor)
     if scope.allows is not None:
         return false()  # reached one by one through its owner, never listed
+    # The clause depends on nothing else than these: made once, reused by every list of every request.
+    key = (model, permission, role, actor.branch_id, actor.id)
+    clause = _visible_clauses.get(key)
+    if clause is None:
+        if len(_visible_clauses) >= VISIBLE_CLAUSES:
+            _visible_clauses.clear()
+        clause = _visible_clauses[key] = _visible_clause(scope, model, role, permission, actor)
+    return clause
+
+
+VISIBLE_CLAUSES = 20_000  # (model, role, person) triples; a bound, far above a busy day's
+_visible_clauses: dict[tuple, ColumnElement] = {}
+
+
+def _visible_clause(scope: Scope, model: type, role: Role, permission: str | None, actor) -> ColumnElement:
     reach = scope.reach(role, permission)
     if reach == Reach.ALL:
         return true()

@@ -8,7 +8,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.access import scoping
@@ -129,6 +129,18 @@ def end_sign_in(user: User) -> None:
         db.session.flush()
 
 
+# Asked on every request: one statement, the values as parameters.
+_SIGNED_IN_USER = (
+    select(User)
+    .join(SignIn, SignIn.user_id == User.id)
+    .where(
+        User.id == bindparam("account_id"),
+        SignIn.token_hash == bindparam("token_hash"),
+        SignIn.expires_at > bindparam("now"),
+    )
+)
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries auth_version (old sessions die on password change) and the
     device's sign-in token (they die on sign-out)."""
@@ -140,9 +152,7 @@ def load_user(user_id: str) -> User | None:
     if not token or not 0 < account_id <= MAX_ID:
         return None
     user = db.session.scalar(
-        select(User)
-        .join(SignIn, SignIn.user_id == User.id)
-        .where(User.id == account_id, SignIn.token_hash == _token_hash(token), SignIn.expires_at > utcnow())
+        _SIGNED_IN_USER, {"account_id": account_id, "token_hash": _token_hash(token), "now": utcnow()}
     )
     if user is None or not user.active or user.auth_version != version:
         return None

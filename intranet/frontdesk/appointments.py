@@ -7,7 +7,6 @@ answers with the same job. A booking not arrived `no_show_minutes` after its tim
 by the `flask frontdesk-no-shows` command and whenever the day's board is opened.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -36,6 +35,7 @@ from intranet.frontdesk.events import (
 from intranet.frontdesk.models import Appointment, AppointmentSlot, AppointmentStatus, ServiceType
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource, Priority
+from intranet.listing import prepared
 
 EXPECTED = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.UNREACHABLE)
 _EXPECTED = [status.value for status in EXPECTED]
@@ -430,20 +430,32 @@ def still_expected(actor, branch_id: int, day: date, limit: int) -> tuple[list[A
     day's bookings counted by status."""
     ensure(actor, "desk.work")
     start = datetime.combine(day, time(0), tzinfo=zone())
-    of_the_day = (
-        scoping.visible(actor, Appointment),
-        Appointment.branch_id == branch_id,
-        Appointment.starts_at >= start,
-        Appointment.starts_at < start + timedelta(days=1),
+
+    def of_the_day():
+        return (
+            scoping.visible(actor, Appointment),
+            Appointment.branch_id == branch_id,
+            Appointment.starts_at >= start,
+            Appointment.starts_at < start + timedelta(days=1),
+        )
+
+    # The counts come from the database: the desk shows a dozen rows of a day that may hold a hundred.
+    key = ("still_expected", actor.id, actor.role, actor.branch_id, branch_id, start, limit)
+    counting = prepared(
+        (*key, "counts"),
+        lambda: select(Appointment.status, func.count()).where(*of_the_day()).group_by(Appointment.status),
     )
-    rows = db.session.scalars(
-        select(Appointment)
-        .where(*of_the_day)
-        .options(joinedload(Appointment.customer).lazyload(Customer.branch))
-        .order_by(Appointment.starts_at, Appointment.id)
-    ).all()
-    counts = Counter(row.status for row in rows)
-    return [row for row in rows if row.is_expected][:limit], dict(counts)
+    rows = prepared(
+        key,
+        lambda: (
+            select(Appointment)
+            .where(*of_the_day(), Appointment.status.in_(_EXPECTED))
+            .options(joinedload(Appointment.customer).lazyload(Customer.branch))
+            .order_by(Appointment.starts_at, Appointment.id)
+            .limit(limit)
+        ),
+    )
+    return list(db.session.scalars(rows)), dict(db.session.execute(counting).all())
 
 
 # The register

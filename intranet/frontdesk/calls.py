@@ -25,6 +25,7 @@ from intranet.frontdesk.events import CallAnswered, CallHandedOn
 from intranet.frontdesk.models import Appointment, CallOutcome, CallTopic, Complaint, HandOn, PhoneCall
 from intranet.jobs.models import Job
 from intranet.kb import service as kb
+from intranet.listing import prepared
 
 _NOT_DIGITS = ("", " ", "-", "(", ")", "+")
 
@@ -154,7 +155,9 @@ def call_register(actor, branch_id: int | None, day: date, with_details: bool = 
 
 
 def calls_of_day(actor, branch_id: int, day: date, limit: int = 200, with_details: bool = True) -> list[PhoneCall]:
-    return list(db.session.scalars(call_register(actor, branch_id, day, with_details).limit(limit)))
+    key = ("calls_of_day", actor.id, actor.role, actor.branch_id, branch_id, _day_bounds(day), limit, with_details)
+    statement = prepared(key, lambda: call_register(actor, branch_id, day, with_details).limit(limit))
+    return list(db.session.scalars(statement))
 
 
 @dataclass

@@ -47,6 +47,7 @@ from intranet.frontdesk.models import (
 )
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource
+from intranet.listing import prepared
 
 ACTIVE = (ComplaintStatus.OPEN, ComplaintStatus.HANDED_ON)
 
@@ -313,19 +314,23 @@ def list_complaints(actor, filters: ComplaintFilters, now: datetime):
 def running_complaints(actor, branch_id: int | None = None, limit: int = 30) -> list[Complaint]:
     """The desk's list: complaints still waiting for their answer, by deadline, so the overdue come first."""
     ensure(actor, "desk.work")
-    statement = select(Complaint).where(
-        scoping.visible(actor, Complaint), Complaint.status.in_([s.value for s in ACTIVE])
-    )
-    if branch_id is not None:
-        statement = statement.where(complaint_at_branch(branch_id))
-    # One query: the names shown, without the branches their rows would join by default.
-    names = (
-        joinedload(Complaint.customer).lazyload(Customer.branch),
-        joinedload(Complaint.owner).lazyload(User.branch),
-        joinedload(Complaint.handler).lazyload(User.branch),
-    )
-    ordered = statement.options(*names).order_by(Complaint.answer_due_at, Complaint.id)
-    return list(db.session.scalars(ordered.limit(limit)))
+
+    def build():
+        statement = select(Complaint).where(
+            scoping.visible(actor, Complaint), Complaint.status.in_([s.value for s in ACTIVE])
+        )
+        if branch_id is not None:
+            statement = statement.where(complaint_at_branch(branch_id))
+        # One query: the names shown, without the branches their rows would join by default.
+        names = (
+            joinedload(Complaint.customer).lazyload(Customer.branch),
+            joinedload(Complaint.owner).lazyload(User.branch),
+            joinedload(Complaint.handler).lazyload(User.branch),
+        )
+        return statement.options(*names).order_by(Complaint.answer_due_at, Complaint.id).limit(limit)
+
+    key = ("running_complaints", actor.id, actor.role, actor.branch_id, branch_id, limit)
+    return list(db.session.scalars(prepared(key, build)))
 
 
 def complaints_of_job(actor, job: Job) -> list[Complaint]:

@@ -85,7 +85,7 @@ def _callbacks_part(branch: Branch, now: datetime) -> dict:
 
 def _calls_part(branch: Branch, now: datetime) -> dict:
     today = calls.calls_of_day(current_user, branch.id, local_day(now), limit=DESK_CALLS, with_details=False)
-    return {"calls": today, "call_form": CallForm()}
+    return {"calls": today, "call_form": CallForm(), "call_form_is_empty": True}  # a GET: nothing typed yet
 
 
 DESK_PARTS = {

@@ -23,6 +23,7 @@ from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.events import VisitorSignedIn, VisitorSignedOut
 from intranet.frontdesk.models import IdKind, Visitor
+from intranet.listing import prepared
 
 _ID_CHARACTERS = re.compile(r"[^0-9A-Za-z]")
 
@@ -112,15 +113,17 @@ def sign_out(actor, visitor: Visitor, now: datetime) -> Visitor:
 
 def in_building(actor, branch_id: int) -> list[Visitor]:
     ensure(actor, "desk.work")
-    return list(
-        db.session.scalars(
+    statement = prepared(
+        ("in_building", actor.id, actor.role, actor.branch_id, branch_id),
+        lambda: (
             select(Visitor)
             .where(scoping.visible(actor, Visitor), Visitor.branch_id == branch_id, Visitor.signed_out_at.is_(None))
             .options(joinedload(Visitor.host).lazyload(User.branch))
             .order_by(Visitor.signed_in_at)
             .limit(200)
-        )
+        ),
     )
+    return list(db.session.scalars(statement))
 
 
 def visitor_register(actor, branch_id: int | None, start: datetime, end: datetime):

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from intranet import events
 from intranet.access import scoping
 from intranet.access.permissions import ensure
 from intranet.access.roles import Role
+from intranet.customers.models import Customer
 from intranet.db_types import utcnow
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
@@ -27,6 +28,7 @@ from intranet.jobs.history import record
 from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus
 from intranet.jobs.service import open_follow_up
 from intranet.jobs.survey import MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
+from intranet.listing import prepared
 
 NOTE_LENGTH = 1000
 
@@ -39,17 +41,19 @@ def _due(actor, now: datetime, branch_id: int | None):
 def callbacks_due(
     actor, now: datetime, limit: int = 200, branch_id: int | None = None, with_details: bool = True
 ) -> list[Job]:
-    """Done jobs whose callback is due, oldest first; with_details also loads the technician and report."""
+    """Done jobs whose callback is due, oldest first; with_details also loads the technician and report
+    (without them, a short list of names and numbers: the customer comes without its branch)."""
     ensure(actor, "callbacks.record")
-    details = (joinedload(Job.assigned_to), joinedload(Job.report)) if with_details else ()
-    return list(
-        db.session.scalars(
-            _due(actor, now, branch_id)
-            .options(joinedload(Job.customer), *details)
-            .order_by(Job.callback_due_at, Job.id)
-            .limit(limit)
-        )
+    if with_details:
+        loads = (joinedload(Job.customer), joinedload(Job.assigned_to), joinedload(Job.report))
+    else:
+        loads = (joinedload(Job.customer).lazyload(Customer.branch),)
+    key = ("callbacks_due", actor.id, actor.role, actor.branch_id, branch_id, limit, with_details)
+    ordered = (Job.callback_due_at, Job.id)
+    statement = prepared(
+        key, lambda: _due(actor, bindparam("now"), branch_id).options(*loads).order_by(*ordered).limit(limit)
     )
+    return list(db.session.scalars(statement, {"now": now}))
 
 
 @dataclass

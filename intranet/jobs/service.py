@@ -4,11 +4,11 @@ The visit and its report live in visits.py, the call to the customer afterwards 
 Every change is written to the job's history (history.py) in the same transaction as the change.
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from intranet import events
@@ -24,6 +24,7 @@ from intranet.jobs.events import JobDispatched
 from intranet.jobs.filters import CallbackFilters, JobFilters, ReportFilters
 from intranet.jobs.history import record
 from intranet.jobs.models import Callback, Job, JobEvent, JobSource, JobStatus, Priority, VisitReport
+from intranet.listing import prepared
 
 OPEN_FOR_WORK = (JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
 DISPATCHABLE = (JobStatus.OPEN, JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
@@ -168,6 +169,13 @@ def has_follow_up():
 def list_jobs(actor, filters: JobFilters, now: datetime | None = None):
     """The front office's job list: the jobs within the actor's reach, filtered."""
     ensure(actor, "jobs.list")
+    if filters.overdue:  # compared with the moment: a statement of its own
+        return _job_list(actor, filters, now)
+    key = ("list_jobs", actor.id, actor.role, actor.branch_id, *astuple(filters))
+    return prepared(key, lambda: _job_list(actor, filters, None))
+
+
+def _job_list(actor, filters: JobFilters, now: datetime | None):
     # selectinload keeps the main query a plain index walk; a join would make SQLite sort in a temp table.
     statement = (
         select(Job)
@@ -251,19 +259,61 @@ def list_callbacks(actor, filters: CallbackFilters):
     return statement.order_by(Callback.at.desc(), Callback.id.desc())
 
 
+# What a card on Today shows: the job, its customer's name, its site and equipment; not the
+# customer's branch, which the customer would otherwise bring along.
+TODAY_CARD = (
+    joinedload(Job.customer).lazyload(Customer.branch),
+    joinedload(Job.site),
+    joinedload(Job.equipment),
+)
+
+
+def _open_work(actor):
+    """SQL: the actor's jobs waiting for their work, in the order of the day."""
+    return (
+        select(Job)
+        .where(Job.assigned_to_id == actor.id, Job.status.in_([s.value for s in OPEN_FOR_WORK]))
+        .options(*TODAY_CARD)
+        .order_by(Job.due_at, Job.priority_rank, Job.id)
+    )
+
+
 def todays_jobs(actor, now: datetime, horizon: timedelta = timedelta(days=7)) -> list[Job]:
     """The technician's open jobs due before the horizon, by due time then priority."""
     ensure(actor, "today.view")
-    return list(
-        db.session.scalars(
-            select(Job)
-            .where(
-                Job.assigned_to_id == actor.id,
-                Job.status.in_([s.value for s in OPEN_FOR_WORK]),
-                Job.due_at < now + horizon,
-            )
-            .options(joinedload(Job.customer), joinedload(Job.site), joinedload(Job.equipment))
-            .order_by(Job.due_at, Job.priority_rank, Job.id)
-            .limit(200)
-        )
+    return list(db.session.scalars(_open_work(actor).where(Job.due_at < now + horizon).limit(200)))
+
+
+@dataclass
+class DayPlan:
+    due: list[Job]  # due before the end of today, overdue ones first
+    later: list[Job]  # the first few due after today, within the horizon
+    more_later: int  # and how many more follow them
+
+
+def day_plan(
+    actor, now: datetime, end_of_today: datetime, later_shown: int, horizon: timedelta = timedelta(days=7)
+) -> DayPlan:
+    """Today's page: the jobs of the day in full, and only a glance at the days ahead.
+
+    The days ahead come as their first `later_shown` jobs and a count (a window over the same query),
+    not as every row of the week.
+    """
+    ensure(actor, "today.view")
+    moments = {"end_of_today": end_of_today, "horizon": now + horizon}
+    due = prepared(
+        ("today_due", actor.id),
+        lambda: _open_work(actor).where(Job.due_at < bindparam("end_of_today")).limit(200),
     )
+    ahead = prepared(
+        ("today_ahead", actor.id, later_shown),
+        lambda: (
+            _open_work(actor)
+            .add_columns(func.count().over())
+            .where(Job.due_at >= bindparam("end_of_today"), Job.due_at < bindparam("horizon"))
+            .limit(later_shown)
+        ),
+    )
+    due = list(db.session.scalars(due, moments))
+    rows = db.session.execute(ahead, moments).all()
+    return DayPlan(due=due, later=[job for job, _total in rows], more_later=rows[0][1] - len(rows) if rows else 0)

@@ -102,15 +102,10 @@ def export_reports(file_format: str):
 @requires("today.view")
 def today():
     now = utcnow()
-    jobs = service.todays_jobs(current_user, now)
     end_of_today = local_to_utc(datetime.combine(utc_to_local(now).date() + timedelta(days=1), datetime.min.time()))
-    return render(
-        "jobs/today.html",
-        due=[job for job in jobs if job.due_at < end_of_today],
-        later=[job for job in jobs if job.due_at >= end_of_today],
-        later_shown=12,  # Today is about today: a glance at what comes next, not the whole week
-        now=now,
-    )
+    # Today is about today: a glance at what comes next, not the whole week.
+    plan = service.day_plan(current_user, now, end_of_today, later_shown=12)
+    return render("jobs/today.html", due=plan.due, later=plan.later, more_later=plan.more_later, now=now)
 
 
 # One job

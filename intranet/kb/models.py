@@ -174,7 +174,15 @@ def in_audience(article: Article, user) -> bool:
 def _readable_rows(actor):
     if can(actor, "kb.edit"):
         return true()
-    return and_(Article.status == ArticleStatus.PUBLISHED, audience_clause(actor))
+    # A pure function of the role and the branch, asked by every search keystroke: made once per pair.
+    key = (actor.role, actor.branch_id)
+    clause = _readable_by_audience.get(key)
+    if clause is None:
+        clause = _readable_by_audience[key] = and_(Article.status == ArticleStatus.PUBLISHED, audience_clause(actor))
+    return clause
+
+
+_readable_by_audience: dict[tuple, object] = {}  # a few roles times the branches
 
 
 def _may_edit(actor, article: Article) -> bool:

@@ -155,12 +155,16 @@ def list_for(actor, unread_only: bool = False):
     return statement.order_by(Notification.id.desc())
 
 
+# The bell asks on every page: one statement, the person as a parameter.
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.recipient_id == bindparam("recipient_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(actor) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.recipient_id == actor.id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(_UNREAD, {"recipient_id": actor.id})
 
 
 def get_notification(actor, notification_id: int) -> Notification:

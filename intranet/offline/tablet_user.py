@@ -6,8 +6,9 @@ user's id: the browser drops it with the session (expiry, cookies cleared), the 
 nobody is signed in. The worker keeps pages per user and serves only the companion's user's (static/js/sw.js).
 """
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from intranet.sessions import is_background_request
 
@@ -21,11 +22,29 @@ def _remembered(response) -> bool:
     return name in request.cookies or being_set or session.get("_remember") == "set"
 
 
+def _answer_user_id() -> str:
+    """Whose answer this is: the id of the user signed in for this request, or empty.
+
+    Runs after the request's commit, which expires every loaded row: asking the user row whether it is
+    active would read it from the database again. The loader only hands out active users, and nobody
+    can deactivate themselves, so the identity of the user loaded (or signed in) by this request says it.
+    """
+    user = g.get("_login_user")
+    if user is None:
+        user = current_user._get_current_object()
+    if user.is_anonymous:
+        return ""
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.expired and state.identity is not None:
+        return str(state.identity[0])
+    return str(user.id) if user.is_authenticated else ""
+
+
 def tell_the_service_worker(response):
     """After every request: whose answer this is, and the companion cookie that says who is signed in."""
     if request.endpoint == "static":
         return response  # the same for everyone, and not worth loading the user for
-    user = str(current_user.id) if current_user.is_authenticated else ""
+    user = _answer_user_id()
     response.headers["X-User"] = user
     if is_background_request() and not session.modified:
         return response  # sent before a sign-in or a sign-out, it may arrive after it: the cookie is left alone
