@@ -34,15 +34,26 @@ def test_the_catalogue_template_is_up_to_date_with_the_code():
     from intranet import PROJECT_ROOT
 
     method_map = [("intranet/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        # a message context (pgettext) tells apart one English word with two meanings
+        "pgettext": ((1, "c"), 2),
+        "npgettext": ((1, "c"), 2, 3),
+        "_lp": ((1, "c"), 2),
+        "lazy_pgettext": ((1, "c"), 2),
+    }
     used = {
-        message if isinstance(message, str) else message[0]
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        (context, message if isinstance(message, str) else message[0])
+        for _file, _line, message, _comments, context in extract_from_dir(
             PROJECT_ROOT, method_map=method_map, keywords=keywords, options_map={"templates/**.html": {}}
         )
     }
     with (CATALOGUE_DIR / "zh_Hans/LC_MESSAGES/messages.po").open("rb") as po:
-        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
+        known = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id}
     assert used - known == set(), "run: pybabel extract ... && pybabel update ... (see README)"
 
 

@@ -5,7 +5,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet import exporting
+from intranet import exporting, navigation
 from intranet.access.permissions import can, requires
 from intranet.errors import Invalid
 from intranet.extensions import htmx
@@ -19,6 +19,9 @@ from intranet.listing import search_text
 from intranet.offline.pages import offline_pages
 from intranet.rendering import render, render_fragment, wants_fragment
 from intranet.unit_of_work import after_commit
+
+# The navigation's Manual link shows how many articles are still to read.
+navigation.badge("kb.to_read", reading.to_read_count)
 
 
 def _chapters(articles):
@@ -171,4 +174,3 @@ def report(article_id: int):
 def export_report(article_id: int, file_format: str):
     args = {**request.args.to_dict(), "article": str(article_id)}
     return exporting.download(READING_REPORT, current_user, args, file_format)
-
