@@ -336,10 +336,20 @@
 
   // Start-up
 
+  // "Ready for offline" where a page asks for it (Today): visible, and announced (role=status).
+  function showOfflineState(kept) {
+    document.querySelectorAll("[data-offline-state]").forEach((state) => {
+      state.hidden = false;
+      state.classList.toggle("is-ready", kept !== null);
+      state.textContent = kept === null ? state.dataset.msgWarming : state.dataset.msgReady.replace("{count}", kept);
+    });
+  }
+
   async function warmPages() {
     if (!userId() || !navigator.onLine || !navigator.serviceWorker) return;
     const stamp = `${userId()}:${Math.floor(Date.now() / 600_000)}`; // at most every 10 minutes
     if (sessionStorage.getItem("pages-warmed") === stamp) return;
+    if (!sessionStorage.getItem("pages-kept")) showOfflineState(null);
     try {
       const manifest = await (await fetch("/offline/pages", { credentials: "same-origin" })).json();
       const registration = await navigator.serviceWorker.ready;
@@ -358,6 +368,7 @@
           sessionStorage.setItem("pages-kept", String(event.data.kept));
           sessionStorage.setItem("pages-warmed", event.data.stamp); // done: not again for a while
           document.documentElement.dataset.pagesWarmed = String(event.data.kept);
+          showOfflineState(String(event.data.kept));
         }
       });
     }
@@ -366,7 +377,10 @@
     }
     setBanner("offline", !navigator.onLine);
     const kept = sessionStorage.getItem("pages-kept");
-    if (kept) document.documentElement.dataset.pagesWarmed = kept;
+    if (kept) {
+      document.documentElement.dataset.pagesWarmed = kept;
+      showOfflineState(kept);
+    }
     await reopenIfAsked();
     await refreshBadge();
     await replay();
@@ -382,6 +396,8 @@
     // A boosted navigation is a page change without a page load (signing in is one): start again.
     if (event.detail.boosted) {
       setBanner("offline", !navigator.onLine);
+      const kept = sessionStorage.getItem("pages-kept");
+      if (kept) showOfflineState(kept);
       replay().then(warmPages);
     } else {
       refreshBadge();
