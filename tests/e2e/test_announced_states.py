@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.roles import open_as
+from tests.e2e.roles import open_as, use_language
 from tests.e2e.tablet import make_jobs, wait_until_pages_kept
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +25,7 @@ def live_app(live_server):
 def test_today_says_when_the_tablet_is_ready_for_offline(open_tablet):
     tablet = open_tablet().new_page()
     sign_in(tablet, "tech")
+    use_language(tablet, "en")
     tablet.goto("/today")
     wait_until_pages_kept(tablet)
     kept = tablet.evaluate("document.documentElement.dataset.pagesWarmed")
