@@ -260,7 +260,7 @@
         state.textContent = labels[`label${item.state[0].toUpperCase()}${item.state.slice(1)}`] || item.state;
         const when = document.createElement("span");
         when.className = "muted";
-        when.textContent = new Date(item.createdAt).toLocaleString();
+        when.textContent = localTime(new Date(item.createdAt));
         li.append(title, state, when);
         if (item.message && item.state !== "sent") {
           const message = document.createElement("p");
@@ -333,6 +333,14 @@
     const config = event.detail.requestConfig;
     if (config?.verb === "get" && config.boosted) window.location.assign(config.path);
   });
+
+  // The app's one date style per language (intranet/templating.py): 27/11/2026 09:30, 2026/11/27 09:30.
+  function localTime(moment) {
+    const two = (n) => String(n).padStart(2, "0");
+    const [day, month, year] = [two(moment.getDate()), two(moment.getMonth() + 1), moment.getFullYear()];
+    const date = document.documentElement.lang.startsWith("zh") ? `${year}/${month}/${day}` : `${day}/${month}/${year}`;
+    return `${date} ${two(moment.getHours())}:${two(moment.getMinutes())}`;
+  }
 
   // Start-up
 
