@@ -41,6 +41,12 @@ def test_every_roles_navigation_fits_one_row_at_800_px(browser, live_server, lan
             assert abs(layout["toolsTop"] - layout["navTop"]) < 10, (login, layout)  # ... on the same row
             assert layout["height"] <= ONE_ROW, (login, layout)
             assert layout["overflow"] <= 800, (login, layout)  # nothing pushed off the screen
+            # ... and still when the outbox holds forms: its badge joins the bar
+            page.evaluate("document.querySelector('[data-outbox-badge]').hidden = false")
+            page.evaluate("document.querySelector('[data-outbox-count]').textContent = '12'")
+            with_outbox = header_layout(page)
+            assert with_outbox["rows"] == 1 and with_outbox["height"] <= ONE_ROW, (login, with_outbox)
+            assert with_outbox["navRight"] <= with_outbox["toolsLeft"], (login, with_outbox)
         finally:
             context.close()
     print(f"header height at 800 px ({language}):", heights)
