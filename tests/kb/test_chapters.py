@@ -18,6 +18,8 @@ def test_a_chapters_number_is_read_from_its_title():
     assert number_of("Chapter 10: Safety") == 10
     assert number_of("2. Service") == 2
     assert number_of("附录") == 0 and number_of("") == 0
+    assert number_of("999999999999") == 0 and number_of("第1000章") == 0
+    assert number_of("第1十章") == 10 and number_of("第１２章") == 12  # odd mixtures are still numbers
 
 
 def test_contents_follow_the_chapter_numbers_and_an_explicit_number_wins(app, db_session, make_user):
