@@ -5,7 +5,7 @@ navigation fits one row on a tablet; an item outside a group, or alone in its gr
 is a plain link. Adding a page to the navigation is one NavItem line below.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +26,7 @@ STOCK = NavGroup("stock", _lp("navigation menu", "Stock"))
 ADMIN = NavGroup("admin", _lp("navigation menu", "Admin"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: each item is declared once
 class NavItem:
     endpoint: str
     label: object
@@ -34,8 +34,12 @@ class NavItem:
     sections: tuple[str, ...]  # endpoints whose name contains one of these belong to the item
     description: object
     group: NavGroup | None = None
-    top_for: frozenset[Role] = frozenset()  # roles that use it most: one tap away, outside its group
+    # Where it sits for some roles instead: None (in the bar, one tap away) or another group.
+    by_role: Mapping[Role, NavGroup | None] = field(default_factory=dict)
     badge: str | None = None  # a count shown beside the label, from the provider of this name
+
+    def group_for(self, role: Role) -> NavGroup | None:
+        return self.by_role.get(role, self.group)
 
     def match_length(self, endpoint: str | None) -> int:
         """How closely `endpoint` belongs here: the longest of the sections it contains (0: not at all)."""
@@ -85,7 +89,7 @@ NAV_ITEMS = [
         ),
         _l("Today's appointments, visitors, complaints by deadline, callbacks and calls"),
         WORK,
-        top_for=frozenset({Role.RECEPTIONIST}),
+        by_role={Role.RECEPTIONIST: None},  # the receptionist's own page
     ),
     NavItem(
         "jobs.index",
@@ -149,7 +153,7 @@ NAV_ITEMS = [
         ("parts.requests", "parts.new_request", "parts.show_request"),
         _l("Ask for parts, approve and issue them"),
         STOCK,
-        top_for=frozenset({Role.TECHNICIAN}),
+        by_role={Role.TECHNICIAN: None},
     ),
     NavItem(
         "parts.stores",
@@ -166,6 +170,7 @@ NAV_ITEMS = [
         ("parts.index", "parts.show", "parts.new", "parts.edit", "parts.import"),
         _l("The parts catalogue"),
         STOCK,
+        by_role={Role.TECHNICIAN: WORK},  # the technician's bar keeps Today, requests, the van, the manual
     ),
     NavItem(
         "kb.index",
@@ -254,12 +259,13 @@ def menu_for(user, endpoint: str | None) -> Menu:
     for item in items:
         if item.endpoint == "main.index":
             continue
-        if item.group is None or role in item.top_for:
+        group = item.group_for(role)
+        if group is None:
             entries.append(NavEntry(item.label, [item]))
-        elif item.group.key in by_group:
-            by_group[item.group.key].items.append(item)
+        elif group.key in by_group:
+            by_group[group.key].items.append(item)
         else:
-            by_group[item.group.key] = NavEntry(item.group.label, [item], item.group)
-            entries.append(by_group[item.group.key])
+            by_group[group.key] = NavEntry(group.label, [item], group)
+            entries.append(by_group[group.key])
     home = next((item for item in items if item.endpoint == "main.index"), None)
     return Menu(entries, current_item(items, endpoint), home, user)

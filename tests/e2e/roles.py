@@ -1,4 +1,12 @@
-"""Signing in as each role of the demo, in a chosen interface language, for tests that go round them all."""
+"""Signing in as each role of the demo, in a chosen interface language, for tests that go round them all.
+
+The language menu stores the choice on the account; `signed_in` puts the account's own setting back
+afterwards, so tests that rely on the demo users' default language do not depend on the order.
+"""
+
+import contextlib
+
+import sqlalchemy as sa
 
 from tests.e2e.conftest import sign_in
 
@@ -22,11 +30,33 @@ def use_language(page, language: str) -> None:
             select.select_option(language)
 
 
-def open_as(browser, base_url: str, login: str, language: str, viewport=TABLET_PORTRAIT):
-    """A fresh tablet context signed in as `login`, showing `language`: (context, page)."""
-    context = browser.new_context(viewport=viewport, has_touch=True, base_url=base_url, locale="en-US")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    sign_in(page, login)
-    use_language(page, language)
-    return context, page
+@contextlib.contextmanager
+def kept_language(database_url: str, login: str):
+    """Whatever language a test chooses for `login`, the account's own setting comes back afterwards."""
+    engine = sa.create_engine(database_url)
+    users = sa.table("user_account", sa.column("login"), sa.column("locale"))
+    try:
+        with engine.connect() as connection:
+            before = connection.execute(sa.select(users.c.locale).where(users.c.login == login)).scalar()
+        yield
+        with engine.begin() as connection:
+            connection.execute(users.update().where(users.c.login == login).values(locale=before))
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def signed_in(browser, live_server, login: str, language: str, viewport=TABLET_PORTRAIT, **options):
+    """A fresh tablet context signed in as `login`, showing `language`; yields its page."""
+    with kept_language(live_server.database_url, login):
+        context = browser.new_context(
+            viewport=viewport, has_touch=True, base_url=live_server.url, locale="en-US", **options
+        )
+        context.set_default_timeout(15_000)
+        try:
+            page = context.new_page()
+            sign_in(page, login)
+            use_language(page, language)
+            yield page
+        finally:
+            context.close()

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.roles import LANGUAGES, ROLE_LOGINS, sign_in, use_language
+from tests.e2e.roles import LANGUAGES, ROLE_LOGINS, signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -51,15 +51,9 @@ def serious_violations(page) -> list[str]:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", list(ROLE_LOGINS))
 def test_every_page_of_every_role_passes_axe(browser, live_server, role, language):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=live_server.url, service_workers="block", locale="en-US"
-    )
-    context.set_default_timeout(15_000)
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    try:
-        sign_in(page, ROLE_LOGINS[role])
-        use_language(page, language)
+    options = {"viewport": {"width": 1280, "height": 800}, "service_workers": "block"}
+    with signed_in(browser, live_server, ROLE_LOGINS[role], language, **options) as page:
+        page.context.add_init_script(path=str(AXE))
         queue, seen, problems = ["/"], set(), {}
         while queue and len(seen) < MAX_PAGES:
             path = queue.pop(0)
@@ -85,5 +79,3 @@ def test_every_page_of_every_role_passes_axe(browser, live_server, role, languag
         print(f"axe: {role} in {language}: {len(seen)} kinds of page")
         assert len(seen) >= 5, "the crawl found too few pages: signed in?"
         assert problems == {}, "\n".join(f"{path}:\n  " + "\n  ".join(v) for path, v in problems.items())
-    finally:
-        context.close()

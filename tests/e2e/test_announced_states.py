@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.roles import open_as, use_language
+from tests.e2e.roles import kept_language, signed_in, use_language
 from tests.e2e.tablet import make_jobs, wait_until_pages_kept
 
 pytestmark = pytest.mark.e2e
@@ -22,25 +22,25 @@ def live_app(live_server):
     return create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "SECRET_KEY": "e2e-secret"})
 
 
-def test_today_says_when_the_tablet_is_ready_for_offline(open_tablet):
-    tablet = open_tablet().new_page()
-    sign_in(tablet, "tech")
-    use_language(tablet, "en")
-    tablet.goto("/today")
-    wait_until_pages_kept(tablet)
-    kept = tablet.evaluate("document.documentElement.dataset.pagesWarmed")
-    state = tablet.get_by_role("status").filter(has_text="Ready for offline")
-    expect(state).to_be_visible()
-    expect(state).to_have_text(f"Ready for offline: {kept} pages kept on this tablet")
-    tablet.reload()  # a later visit says it at once
-    expect(tablet.locator("[data-offline-state]")).to_have_text(re.compile(r"Ready for offline: \d+ pages"))
+def test_today_says_when_the_tablet_is_ready_for_offline(open_tablet, live_server):
+    with kept_language(live_server.database_url, "tech"):
+        tablet = open_tablet().new_page()
+        sign_in(tablet, "tech")
+        use_language(tablet, "en")
+        tablet.goto("/today")
+        wait_until_pages_kept(tablet)
+        kept = tablet.evaluate("document.documentElement.dataset.pagesWarmed")
+        state = tablet.get_by_role("status").filter(has_text="Ready for offline")
+        expect(state).to_be_visible()
+        expect(state).to_have_text(f"Ready for offline: {kept} pages kept on this tablet")
+        tablet.reload()  # a later visit says it at once
+        expect(tablet.locator("[data-offline-state]")).to_have_text(re.compile(r"Ready for offline: \d+ pages"))
 
 
 def test_the_signature_pad_says_signed_and_cleared(browser, live_server, live_app):
     marker = f"签名状态 {uuid.uuid4().hex[:6]}"
     make_jobs(live_app, "tech", 1, marker)
-    context, page = open_as(browser, live_server.url, "tech", "en")
-    try:
+    with signed_in(browser, live_server, "tech", "en") as page:
         page.goto("/today")
         card = page.locator(".job-card", has_text=marker)
         card.get_by_role("button", name="Start — I have arrived").click()
@@ -58,13 +58,10 @@ def test_the_signature_pad_says_signed_and_cleared(browser, live_server, live_ap
         expect(state).to_have_text("Signed")
         page.get_by_role("button", name="Clear the signature").click()
         expect(state).to_have_text("Not signed yet")
-    finally:
-        context.close()
 
 
 def test_search_results_and_inspection_items_have_names(browser, live_server):
-    context, page = open_as(browser, live_server.url, "tech", "en")
-    try:
+    with signed_in(browser, live_server, "tech", "en") as page:
         page.goto("/kb?q=回访")
         expect(page.get_by_role("region", name="Search results")).to_contain_text("维修后回访")
         page.goto("/customers")
@@ -74,5 +71,3 @@ def test_search_results_and_inspection_items_have_names(browser, live_server):
         item = page.locator(".inspection-item").first
         text = item.locator(".item-text").inner_text()
         expect(page.get_by_role("group", name=text, exact=True).first).to_be_visible()
-    finally:
-        context.close()

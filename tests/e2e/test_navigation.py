@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.roles import LANGUAGES, ROLE_LOGINS, open_as
+from tests.e2e.roles import LANGUAGES, ROLE_LOGINS, signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -32,8 +32,7 @@ def header_layout(page) -> dict:
 def test_every_roles_navigation_fits_one_row_at_800_px(browser, live_server, language):
     heights = {}
     for login in ROLE_LOGINS.values():
-        context, page = open_as(browser, live_server.url, login, language)
-        try:
+        with signed_in(browser, live_server, login, language) as page:
             layout = header_layout(page)
             heights[login] = layout["height"]
             assert layout["rows"] == 1, (login, layout)
@@ -47,14 +46,11 @@ def test_every_roles_navigation_fits_one_row_at_800_px(browser, live_server, lan
             with_outbox = header_layout(page)
             assert with_outbox["rows"] == 1 and with_outbox["height"] <= ONE_ROW, (login, with_outbox)
             assert with_outbox["navRight"] <= with_outbox["toolsLeft"], (login, with_outbox)
-        finally:
-            context.close()
     print(f"header height at 800 px ({language}):", heights)
 
 
 def test_menus_open_by_keyboard_and_touch_and_close_with_escape(browser, live_server):
-    context, page = open_as(browser, live_server.url, "manager", "en")
-    try:
+    with signed_in(browser, live_server, "manager", "en") as page:
         nav = page.get_by_role("navigation", name="Main")
         work = nav.locator("details", has=page.locator("summary", has_text="Work"))
         jobs = nav.get_by_role("link", name="Jobs", exact=True)
@@ -80,13 +76,10 @@ def test_menus_open_by_keyboard_and_touch_and_close_with_escape(browser, live_se
         jobs.tap()
         expect(page.get_by_role("heading", name="Jobs", exact=True)).to_be_visible()
         expect(work).to_have_class(re.compile(r"\bis-current\b"))
-    finally:
-        context.close()
 
 
 def test_technicians_daily_pages_are_one_tap_away_with_the_reading_count(browser, live_server):
-    context, page = open_as(browser, live_server.url, "tech", "en")
-    try:
+    with signed_in(browser, live_server, "tech", "en") as page:
         nav = page.get_by_role("navigation", name="Main")
         for name in ("Today", "Part requests", "Manual"):
             expect(nav.get_by_role("link", name=re.compile(f"^{name}"))).to_be_visible()
@@ -98,14 +91,11 @@ def test_technicians_daily_pages_are_one_tap_away_with_the_reading_count(browser
             expect(nav.get_by_role("link", name=f"Manual ({to_read} to read)")).to_be_visible()
         else:
             expect(count).to_have_count(0)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_only_the_pages_own_item_is_current(browser, live_server, language):
-    context, page = open_as(browser, live_server.url, "store", language)
-    try:
+    with signed_in(browser, live_server, "store", language) as page:
         current = page.locator(".mainnav [aria-current='page']")
         for path, endpoint in [
             ("/parts/requests", "/parts/requests"),
@@ -122,5 +112,3 @@ def test_only_the_pages_own_item_is_current(browser, live_server, language):
         expect(current).to_have_count(1)
         expect(current).to_have_attribute("href", "/parts/requests")
         expect(page.locator(".mainnav details.is-current")).to_have_count(1)  # the Stock menu holds it
-    finally:
-        context.close()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intranet.jobs.models import CallbackOutcome, Priority, VisitResult
-from tests.e2e.roles import LANGUAGES, open_as
+from tests.e2e.roles import LANGUAGES, signed_in
 from tests.e2e.tablet import make_jobs
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +33,7 @@ def live_app(live_server):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_jobs_history_shows_labels_not_codes(browser, live_server, live_app, language):
     [job_id] = make_jobs(live_app, "tech", 1, f"历史 {uuid.uuid4().hex[:6]}")  # created with priority "normal"
-    context, page = open_as(browser, live_server.url, "manager", language)
-    try:
+    with signed_in(browser, live_server, "manager", language) as page:
         page.goto(f"/jobs/{job_id}")
         timeline = page.locator(".timeline")
         expect(timeline).to_be_visible()
@@ -42,8 +41,6 @@ def test_a_jobs_history_shows_labels_not_codes(browser, live_server, live_app, l
         raw = [code for code in CODES if re.search(rf"(?<![\w-]){code}(?![\w-])", text)]
         assert raw == [], f"raw codes in the history: {raw}\n{text}"
         assert ("Normal" if language == "en" else "普通") in text, text  # created the job · Normal
-    finally:
-        context.close()
 
 
 def chinese_chapter_number(title: str) -> int:
@@ -57,8 +54,7 @@ def chinese_chapter_number(title: str) -> int:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_manuals_chapters_follow_their_numbers(browser, live_server, language):
-    context, page = open_as(browser, live_server.url, "tech", language)
-    try:
+    with signed_in(browser, live_server, "tech", language) as page:
         page.goto("/kb")
         headings = page.locator("main section h3").all_inner_texts()
         numbered = [title for title in headings if re.match(r"第.+?章", title)]
@@ -66,16 +62,13 @@ def test_the_manuals_chapters_follow_their_numbers(browser, live_server, languag
         numbers = [chinese_chapter_number(title) for title in numbered]
         assert numbers == sorted(numbers), headings
         assert headings[: len(numbered)] == numbered  # chapters without a number come after
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_dates_have_one_style_per_language(browser, live_server, language):
     pages = {"tech": ["/today", "/inspections"], "manager": ["/jobs", "/inspections", "/parts/requests"]}
     for login, paths in pages.items():
-        context, page = open_as(browser, live_server.url, login, language)
-        try:
+        with signed_in(browser, live_server, login, language) as page:
             page.goto(paths[0])
             paths = [*paths, page.locator("main a[href^='/jobs/']").first.get_attribute("href")]  # a job's page
             for path in paths:
@@ -90,5 +83,3 @@ def test_dates_have_one_style_per_language(browser, live_server, language):
                 heading_date = page.locator(".page-head p.muted").first.inner_text()
                 day = rf"^{weekday} {DATE['en']}$" if language == "en" else rf"^{DATE['zh_Hans']} {weekday}$"
                 assert re.match(day, heading_date), heading_date
-        finally:
-            context.close()
