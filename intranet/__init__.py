@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,7 +36,7 @@ from intranet.inspections import blueprint as inspections
 from intranet.jobs import blueprint as jobs
 from intranet.kb import blueprint as kb
 from intranet.main import blueprint as main
-from intranet.navigation import navigation_for
+from intranet.navigation import menu_for
 from intranet.notifications import blueprint as notifications
 from intranet.offline import blueprint as offline
 from intranet.parts import blueprint as parts
@@ -103,7 +103,7 @@ def _register_template_globals(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         return {
-            "main_navigation": navigation_for(current_user) if current_user.is_authenticated else [],
+            "main_navigation": menu_for(current_user, request.endpoint) if current_user.is_authenticated else None,
             "locale_names": LOCALE_NAMES,
             "get_locale": get_locale,
         }

@@ -7,18 +7,21 @@ Babel's date formatting (~23 us a call) and gettext through Jinja (~20 us) add u
 
 import re
 import uuid
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from intranet.extensions import babel
 
-# strftime patterns close to Babel's "short" styles; month names are not needed in these.
+# One date style per language, everywhere (Babel's own "short" and "full" styles differ in order from
+# these); "day" adds the weekday to the same date, for a page's heading.
 _PATTERNS = {
-    "zh_Hans": {"datetime": "%Y/%m/%d %H:%M", "date": "%Y/%m/%d", "time": "%H:%M"},
-    "en": {"datetime": "%d/%m/%Y %H:%M", "date": "%d/%m/%Y", "time": "%H:%M"},
+    "zh_Hans": {"datetime": "%Y/%m/%d %H:%M", "date": "%Y/%m/%d", "time": "%H:%M", "day": "{date} {weekday}"},
+    "en": {"datetime": "%d/%m/%Y %H:%M", "date": "%d/%m/%Y", "time": "%H:%M", "day": "{weekday} {date}"},
 }
 # name -> a LabelledEnum whose labels a list shows per row; modules add theirs with label_table().
 _ENUMS: dict[str, type] = {}
@@ -29,25 +32,49 @@ def label_table(name: str, enum: type) -> None:
     _ENUMS[name] = enum
 
 
+def _settings() -> dict:
+    locale = str(get_locale())
+    return {
+        "zone": ZoneInfo(str(get_timezone())),
+        "patterns": _PATTERNS.get(locale, _PATTERNS["en"]),
+        "weekdays": get_day_names("wide", locale=get_locale()),
+        "labels": {},
+    }
+
+
 def _request_cache() -> dict:
     store = g._get_current_object()  # the request's g once, not through the proxy per attribute
     cache = getattr(store, "template_cache", None)
     if cache is None:
-        locale = str(get_locale())
-        cache = store.template_cache = {
-            "zone": ZoneInfo(str(get_timezone())),
-            "patterns": _PATTERNS.get(locale, _PATTERNS["en"]),
-            "labels": {},
-        }
+        cache = store.template_cache = _settings()
     return cache
 
 
-def local_time(moment, style: str = "datetime") -> str:
-    """A UTC datetime in the user's zone, e.g. 2026/11/24 09:30."""
+def _format(moment, style: str, settings: dict) -> str:
     if moment is None:
         return "—"
-    cache = _request_cache()
-    return moment.astimezone(cache["zone"]).strftime(cache["patterns"][style])
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(settings["zone"])
+    elif not isinstance(moment, date):
+        raise TypeError(f"not a date: {moment!r}")
+    patterns = settings["patterns"]
+    if style == "day":
+        weekday = settings["weekdays"][moment.weekday()]
+        return patterns["day"].format(date=moment.strftime(patterns["date"]), weekday=weekday)
+    return moment.strftime(patterns[style])
+
+
+def local_time(moment, style: str = "datetime") -> str:
+    """A UTC datetime in the user's zone, or a date, in the language's one style: e.g. 2026/11/24 09:30.
+
+    style: "datetime", "date", "time", or "day" (the date with its weekday)."""
+    return _format(moment, style, _request_cache())
+
+
+def format_moment(moment, style: str = "datetime") -> str:
+    """local_time for messages written outside a page (flash messages, notifications): the same style,
+    for the locale in force now (a notification is written in its recipient's language)."""
+    return _format(moment, style, _settings())
 
 
 def labels(kind: str) -> dict[str, str]:

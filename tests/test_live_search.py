@@ -21,6 +21,6 @@ def test_the_search_box_swaps_only_its_own_results(client, make_user, role, url,
     assert f'id="{box}" type="search" name="q" value="abc" placeholder="{placeholder}"' in page
     assert f'hx-get="{url}" hx-trigger="input changed delay:300ms, search"' in page
     assert f'hx-target="#{results}" hx-push-url="true"' in page  # the address keeps the search
-    assert f'<div id="{results}"' in page
+    assert f'<section id="{results}"' in page and 'aria-label="Search results"' in page  # a named region
     fragment = client.htmx_get(f"{url}?q=abc", target=results).get_data(as_text=True)
     assert "<html" not in fragment and box not in fragment

@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -13,6 +12,7 @@ from intranet.auth import blueprint, service
 from intranet.auth.forms import LocaleForm, LoginForm, PasswordChangeForm
 from intranet.errors import Invalid
 from intranet.rendering import render
+from intranet.templating import format_moment
 from intranet.unit_of_work import keep_despite_error
 
 
@@ -41,7 +41,7 @@ def login():
             form.form_errors.append(
                 _(
                     "Too many failed attempts. You can try again at %(time)s.",
-                    time=format_datetime(locked.until, "short"),
+                    time=format_moment(locked.until),
                 )
             )
             status = 429

@@ -10,7 +10,6 @@ by the `flask frontdesk-no-shows` command and whenever the day's board is opened
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -36,6 +35,7 @@ from intranet.frontdesk.models import Appointment, AppointmentSlot, AppointmentS
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource, Priority
 from intranet.listing import prepared
+from intranet.templating import format_moment
 
 EXPECTED = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.UNREACHABLE)
 _EXPECTED = [status.value for status in EXPECTED]
@@ -150,7 +150,7 @@ class BookingData:
 
 
 def _when(moment: datetime) -> str:
-    return format_datetime(moment, "short")
+    return format_moment(moment)
 
 
 def _customer_and_site(actor, data: BookingData, branch_id: int) -> tuple[Customer, Site]:

@@ -9,7 +9,6 @@ not signed out. The duty manager reads it, writes what was done, and signs.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from intranet.frontdesk.events import CloseOutSigned, DayClosedOut
 from intranet.frontdesk.models import CloseOut, CloseOutEntry, Complaint, Visitor
 from intranet.frontdesk.roster import duty_manager_of
 from intranet.frontdesk.visitors import still_in
+from intranet.templating import format_moment
 
 
 def closing_time(branch_id: int, day: date) -> datetime | None:
@@ -158,9 +158,7 @@ def sign(actor, branch: Branch, day: date, note: str, now: datetime) -> CloseOut
     if closes_at is None:
         raise Invalid(_("The branch did not work on %(day)s: there is nothing to sign.", day=day.isoformat()))
     if now < closes_at:
-        raise Conflict(
-            _("The day closes at %(time)s: sign it after closing.", time=format_datetime(closes_at, "short"))
-        )
+        raise Conflict(_("The day closes at %(time)s: sign it after closing.", time=format_moment(closes_at)))
     duty_manager = duty_manager_of(branch.id, day)
     if duty_manager is not None and duty_manager.id != actor.id and not scoping.sees_every_branch(actor):
         raise NotAllowed(_("%(name)s is the duty manager of the day: they sign it.", name=duty_manager.name))

@@ -7,6 +7,7 @@ promises made at the desk are counted on (see intranet/business_calendar.py).
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, case, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -96,7 +97,7 @@ class CallTopic(LabelledEnum):
 
 
 class CallOutcome(LabelledEnum):
-    ANSWERED = "answered", _l("Answered")
+    ANSWERED = "answered", _lp("phone call", "Answered")
     HANDED_ON = "handed_on", _l("Handed on")
 
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.branch_calendar import local_day, zone
 from intranet.frontdesk.models import MeetingRoom, RoomBooking
+from intranet.templating import format_moment
 
 
 @dataclass
@@ -78,8 +78,8 @@ def book_room(actor, data: RoomBookingData, now: datetime) -> RoomBooking:
             _(
                 "%(room)s is booked from %(start)s to %(end)s (%(title)s). Choose another time or room.",
                 room=room.name,
-                start=format_datetime(clash.starts_at, "short"),
-                end=format_datetime(clash.ends_at, "short"),
+                start=format_moment(clash.starts_at),
+                end=format_moment(clash.ends_at),
                 title=clash.title,
             )
         )

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -24,6 +23,7 @@ from intranet.extensions import db
 from intranet.frontdesk.events import VisitorSignedIn, VisitorSignedOut
 from intranet.frontdesk.models import IdKind, Visitor
 from intranet.listing import prepared
+from intranet.templating import format_moment
 
 _ID_CHARACTERS = re.compile(r"[^0-9A-Za-z]")
 
@@ -104,7 +104,7 @@ def sign_out(actor, visitor: Visitor, now: datetime) -> Visitor:
             _(
                 "%(name)s was already signed out at %(time)s.",
                 name=visitor.name,
-                time=format_datetime(visitor.signed_out_at, "short") if visitor.signed_out_at else "—",
+                time=format_moment(visitor.signed_out_at) if visitor.signed_out_at else "—",
             )
         )
     events.publish(VisitorSignedOut(actor, visitor, visitor.host, visitor.branch))

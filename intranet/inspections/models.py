@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,7 +39,7 @@ class ItemKind(LabelledEnum):
 
 
 class InspectionStatus(LabelledEnum):
-    ASSIGNED = "assigned", _l("Assigned")
+    ASSIGNED = "assigned", _lp("inspection status", "Assigned")
     DRAFT = "draft", _l("Draft")
     SUBMITTED = "submitted", _l("Waiting for sign-off")
     SIGNED_OFF = "signed_off", _l("Signed off")
@@ -53,8 +54,8 @@ class Frequency(LabelledEnum):
 
 
 class ActionStatus(LabelledEnum):
-    OPEN = "open", _l("Open")
-    DONE = "done", _l("Done")
+    OPEN = "open", _lp("corrective action status", "Open")
+    DONE = "done", _lp("corrective action status", "Done")
     VERIFIED = "verified", _l("Verified")
     # The inspection came back and, answered again, the item passed: nothing is left to correct.
     WITHDRAWN = "withdrawn", _l("Withdrawn: passes now")

@@ -9,7 +9,6 @@ solved also opens a follow-up job for the technician who did the visit.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -29,6 +28,7 @@ from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus
 from intranet.jobs.service import open_follow_up
 from intranet.jobs.survey import MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
 from intranet.listing import prepared
+from intranet.templating import format_moment
 
 NOTE_LENGTH = 1000
 
@@ -110,7 +110,7 @@ def record_callback(actor, job: Job, answers: CallbackAnswers, now: datetime | N
         raise Conflict(
             _(
                 "A call without an answer is already recorded; the next try is due %(when)s.",
-                when=format_datetime(job.callback_due_at, "short"),
+                when=format_moment(job.callback_due_at),
             )
         )
     outcome = callback_rules.outcome_of(answers.reached, answers.problem_solved, answers.marks)

@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,10 +21,11 @@ from intranet.jobs.survey import QUESTIONS
 
 
 class JobStatus(LabelledEnum):
-    OPEN = "open", _l("Open")
-    ASSIGNED = "assigned", _l("Assigned")
+    # Words that other things share ("Open" corrective actions) carry a context: see tests/test_i18n.py.
+    OPEN = "open", _lp("job status", "Open")
+    ASSIGNED = "assigned", _lp("job status", "Assigned")
     IN_PROGRESS = "in_progress", _l("In progress")
-    DONE = "done", _l("Done")
+    DONE = "done", _lp("job status", "Done")
     CLOSED = "closed", _l("Closed")
 
 

@@ -18,7 +18,7 @@ from intranet.customers.service import get_customer
 from intranet.db_types import utcnow
 from intranet.errors import Invalid
 from intranet.forms import form_status
-from intranet.jobs import blueprint, service
+from intranet.jobs import blueprint, history, service
 from intranet.jobs.exports import JOBS, VISIT_REPORTS
 from intranet.jobs.filters import job_filters, report_filters
 from intranet.jobs.forms import AssignForm, JobForm, ResolveForm, job_data
@@ -36,6 +36,7 @@ def job_detail_context(job):
     return {
         "job": job,
         "event_labels": EVENT_LABELS,
+        "event_detail": history.describe,
         "photos": attachments_of(REPORT_OWNER, report.id, "photo") if report else [],
         "assign_form": AssignForm(technicians=service.technicians_of(job.branch_id), technician_id=job.assigned_to_id)
         if can(current_user, "jobs.dispatch", job) and job.status in service.DISPATCHABLE

@@ -19,6 +19,7 @@ def _data_from(form: ArticleForm) -> publishing.ArticleData:
         title=form.title.data or "",
         body=form.body.data or "",
         chapter=form.chapter.data or "",
+        chapter_number=form.chapter_number.data or 0,
         category=form.category.data or "",
         position=form.position.data or 0,
         required_read=form.required_read.data,

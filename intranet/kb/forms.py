@@ -19,6 +19,9 @@ class CheckboxesField(SelectMultipleField):
 class ArticleForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     chapter = StringField(_l("Chapter"), validators=[Length(max=100)], filters=[strip_filter])
+    chapter_number = IntegerField(
+        _l("Chapter number (empty: from its title)"), validators=[Optional(), NumberRange(0, 999)]
+    )
     category = StringField(_l("Category"), validators=[Length(max=100)], filters=[strip_filter])
     position = IntegerField(_l("Order in the chapter"), default=0, validators=[Optional(), NumberRange(0, 9999)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=MAX_BODY)])

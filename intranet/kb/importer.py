@@ -1,7 +1,7 @@
 """Markdown files into articles: `flask kb-import` and the demo data.
 
-A file may open with front matter between two `---` lines (title, slug, chapter, category,
-position, required, pinned, roles, summary); without a title the first `# heading` is the title.
+A file may open with front matter between two `---` lines (title, slug, chapter, chapter_number,
+category, position, required, pinned, roles, summary); without a title the first `# heading` is the title.
 Importing the same file again publishes a new revision only if its text changed.
 """
 
@@ -50,10 +50,12 @@ def parse(text: str, fallback_title: str = "") -> ParsedFile:
 def _data(parsed: ParsedFile, slug: str) -> publishing.ArticleData:
     meta = parsed.meta
     position = meta.get("position", "0")
+    chapter_number = meta.get("chapter_number", "0")
     return publishing.ArticleData(
         title=parsed.title,
         body=parsed.body,
         chapter=meta.get("chapter", ""),
+        chapter_number=int(chapter_number) if chapter_number.isdigit() else 0,
         category=meta.get("category", ""),
         position=int(position) if position.isdigit() else 0,
         required_read=meta.get("required", "").lower() in _TRUE,

@@ -42,6 +42,8 @@ class Article(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     chapter: Mapped[str] = mapped_column(String(100), default="")
+    # The contents list chapters by this number (0: none, after the numbered ones), not by their titles.
+    chapter_number: Mapped[int] = mapped_column(default=0, server_default="0")
     category: Mapped[str] = mapped_column(String(100), default="")
     position: Mapped[int] = mapped_column(default=0)
     # Title and body being edited; the published text is current_revision's.

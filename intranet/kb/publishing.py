@@ -19,7 +19,7 @@ from intranet.branches.models import Branch
 from intranet.db_types import utcnow
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
-from intranet.kb import search
+from intranet.kb import chapters, search
 from intranet.kb.events import RevisionPublished
 from intranet.kb.markdown import plain_text
 from intranet.kb.models import Article, ArticleRevision, ArticleStatus
@@ -36,6 +36,7 @@ class ArticleData:
     title: str
     body: str
     chapter: str = ""
+    chapter_number: int = 0  # 0: read it from the chapter's title
     category: str = ""
     position: int = 0
     required_read: bool = False
@@ -79,6 +80,7 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.title = data.title.strip()
     article.draft_body = data.body
     article.chapter = data.chapter.strip()
+    article.chapter_number = data.chapter_number or chapters.number_of(article.chapter)
     article.category = data.category.strip()
     article.position = data.position
     article.required_read = data.required_read

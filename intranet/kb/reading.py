@@ -40,25 +40,25 @@ def _acknowledged_clause(user_id, article_id):
     )
 
 
+def _to_read_statement(actor):
+    return select(Article).where(
+        Article.status == ArticleStatus.PUBLISHED,
+        audience_clause(actor),
+        _latest_required_number(Article.id).is_not(None),
+        ~_acknowledged_clause(actor.id, Article.id),
+    )
+
+
 def to_read(actor) -> list[Article]:
     """Published articles meant for `actor` whose latest required revision they have not acknowledged."""
-    statement = (
-        select(Article)
-        .where(
-            Article.status == ArticleStatus.PUBLISHED,
-            audience_clause(actor),
-            _latest_required_number(Article.id).is_not(None),
-            ~_acknowledged_clause(actor.id, Article.id),
-        )
-        .order_by(Article.updated_at.desc())
-    )
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(_to_read_statement(actor).order_by(Article.updated_at.desc())))
 
 
 def to_read_count(actor) -> int:
+    """How many articles `actor` still has to read: the navigation shows it on every page, so one count."""
     if not can(actor, "kb.read"):
         return 0
-    return len(to_read(actor))
+    return db.session.scalar(select(func.count()).select_from(_to_read_statement(actor).subquery()))
 
 
 def needs_acknowledgement(actor, article: Article) -> bool:

@@ -32,7 +32,9 @@ def list_articles(actor) -> list[Article]:
         db.session.scalars(
             select(Article)
             .where(scoping.visible(actor, Article))
-            .order_by(Article.chapter, Article.position, Article.title)
+            .order_by(
+                Article.chapter_number == 0, Article.chapter_number, Article.chapter, Article.position, Article.title
+            )
         )
     )
 

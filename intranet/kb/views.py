@@ -5,7 +5,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet import exporting
+from intranet import exporting, navigation
 from intranet.access.permissions import can, requires
 from intranet.errors import Invalid
 from intranet.extensions import htmx
@@ -20,6 +20,9 @@ from intranet.offline.idempotency import idempotent
 from intranet.offline.pages import offline_pages
 from intranet.rendering import render, render_fragment, wants_fragment
 from intranet.unit_of_work import after_commit
+
+# The navigation's Manual link shows how many articles are still to read.
+navigation.badge("kb.to_read", reading.to_read_count)
 
 
 def _chapters(articles):

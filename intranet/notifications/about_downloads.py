@@ -1,6 +1,5 @@
 """Who is told what about background exports: the person who asked, with the link, once it is written."""
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from intranet import events, exporting
@@ -8,6 +7,7 @@ from intranet.downloads.events import ExportFileReady
 from intranet.notifications.kinds import NotificationKind
 from intranet.notifications.recipients import person
 from intranet.notifications.service import link_to, notify
+from intranet.templating import format_moment
 
 
 @events.subscribe(ExportFileReady)
@@ -21,7 +21,7 @@ def tell_the_person_who_asked(event: ExportFileReady) -> None:
         link_to("downloads.fetch", export_file_id=export_file.id),
         lambda: (
             _("Your file is ready: %(list)s", list=export.title),
-            _("%(name)s, kept for you until %(time)s.", name=name, time=format_datetime(kept_until, "short")),
+            _("%(name)s, kept for you until %(time)s.", name=name, time=format_moment(kept_until)),
         ),
         dedup_key=f"export-ready:{export_file.id}",
     )

@@ -8,7 +8,6 @@ repeated for the same promise tells nobody twice.
 
 from datetime import datetime, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from intranet import events
@@ -18,6 +17,7 @@ from intranet.frontdesk.models import Appointment, Complaint, ServiceType
 from intranet.notifications.kinds import NotificationKind
 from intranet.notifications.recipients import Recipient, of_branch, person
 from intranet.notifications.service import link_to, notify
+from intranet.templating import format_moment
 from intranet.timezones import utc_to_local
 
 BODY_OF_COMPLAINT = 160  # characters of the customer's words in a notification's body
@@ -49,7 +49,7 @@ def tell_the_handler_and_the_owner(event: ComplaintHandedOn) -> None:
             _(
                 "Complaint %(ref)s is handed to you, answer due %(due)s",
                 ref=complaint.reference,
-                due=format_datetime(due, "short"),
+                due=format_moment(due),
             ),
             _said(complaint),
         ),
@@ -86,7 +86,7 @@ def warn_the_owner(event: AnswerTimeNear) -> None:
             _(
                 "Complaint %(ref)s: the customer expects an answer by %(due)s",
                 ref=complaint.reference,
-                due=format_datetime(due, "short"),
+                due=format_moment(due),
             ),
             _said(complaint),
         ),
@@ -110,7 +110,7 @@ def alert_the_duty_manager(event: AnswerTimePassed) -> None:
             _(
                 "Complaint %(ref)s is overdue: the answer was due %(due)s",
                 ref=complaint.reference,
-                due=format_datetime(due, "short"),
+                due=format_moment(due),
             ),
             _("Owned by %(owner)s. %(said)s", owner=owner, said=_said(complaint)),
         ),
@@ -134,7 +134,7 @@ def tell_the_technician(appointment: Appointment, actor, now: datetime) -> int:
             _(
                 "%(customer)s is booked with you for %(time)s",
                 customer=customer,
-                time=format_datetime(starts_at, "short"),
+                time=format_moment(starts_at),
             ),
             " · ".join(part for part in (str(service.label), address, note) if part),
         ),

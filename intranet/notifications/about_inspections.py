@@ -1,7 +1,6 @@
 """Who is told what about inspections: managers of a submitted one, its inspector of the review, and the
 owner of each corrective action."""
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from intranet.inspections.models import ActionStatus, CorrectiveAction, Inspecti
 from intranet.notifications.kinds import NotificationKind
 from intranet.notifications.recipients import of_branch, person
 from intranet.notifications.service import link_to, notify
+from intranet.templating import format_moment
 
 
 @events.subscribe(InspectionSubmitted)
@@ -80,7 +80,7 @@ def tell_the_owner(action: CorrectiveAction, actor) -> None:
         NotificationKind.ACTION_ASSIGNED,
         link_to("inspections.actions"),
         lambda: (
-            _("A corrective action is yours, due %(due)s", due=format_date(action.due_on)),
+            _("A corrective action is yours, due %(due)s", due=format_moment(action.due_on, "date")),
             action.description,
         ),
         actor=actor,

@@ -1,6 +1,5 @@
 """Who is told what about jobs: the technician of a dispatched job; the managers of an unhappy customer."""
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from intranet import events
@@ -12,6 +11,7 @@ from intranet.jobs.survey import QUESTIONS
 from intranet.notifications.kinds import NotificationKind
 from intranet.notifications.recipients import of_branch, person
 from intranet.notifications.service import link_to, notify
+from intranet.templating import format_moment
 
 
 @events.subscribe(JobDispatched)
@@ -22,7 +22,7 @@ def tell_the_technician(event: JobDispatched) -> None:
         NotificationKind.JOB_DISPATCHED,
         link_to("jobs.show", job_id=job.id),
         lambda: (
-            _("New job %(ref)s for you, due %(due)s", ref=job.reference, due=format_datetime(job.due_at, "short")),
+            _("New job %(ref)s for you, due %(due)s", ref=job.reference, due=format_moment(job.due_at)),
             f"{job.customer.name}: {job.fault_description}",
         ),
         actor=event.actor,

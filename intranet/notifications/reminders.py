@@ -7,8 +7,8 @@ low stock, once per LowStock row (its notified_at). A run repeated within its pe
 
 from datetime import datetime, time, timedelta
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from intranet.notifications.recipients import of_branch, person
 from intranet.notifications.service import link_to, notify
 from intranet.parts.models import LowStock
 from intranet.parts.quantities import fmt
+from intranet.templating import format_moment
 from intranet.timezones import local_to_utc, utc_to_local
 
 
@@ -80,9 +81,9 @@ def _remind_owner(action: CorrectiveAction, overdue: bool, now: datetime) -> int
         NotificationKind.ACTION_DUE,
         link_to("inspections.actions"),
         lambda: (
-            _("Corrective action overdue since %(due)s", due=format_date(due))
+            _("Corrective action overdue since %(due)s", due=format_moment(due, "date"))
             if overdue
-            else _("Corrective action due tomorrow, %(due)s", due=format_date(due)),
+            else _("Corrective action due tomorrow, %(due)s", due=format_moment(due, "date")),
             action.description,
         ),
         dedup_key=f"action-{'overdue' if overdue else 'due'}:{action.id}:{due.isoformat()}",

@@ -39,8 +39,27 @@
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
   });
 
+  // Menus of the top bar (details/summary, usable without this): one open at a time, closed by a
+  // tap elsewhere or Escape, which gives the focus back to the menu's button.
+  function closeDisclosures(except) {
+    document.querySelectorAll("details[data-disclosure][open]").forEach(function (menu) {
+      if (menu !== except) menu.open = false;
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches?.("details[data-disclosure]") && event.target.open) closeDisclosures(event.target);
+  }, true);
+  document.addEventListener("click", function (event) {
+    closeDisclosures(event.target.closest("details[data-disclosure]"));
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
+    const menu = event.target.closest?.("details[data-disclosure][open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+      return;
+    }
     const row = event.target.closest("[data-cancel-on-escape]");
     row?.querySelector("[data-cancel]")?.click();
   });

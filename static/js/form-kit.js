@@ -47,6 +47,14 @@
     Object.assign(context, { lineWidth: 3, lineCap: "round", lineJoin: "round", strokeStyle: "#111" });
     let drawing = false;
     let dirty = false;
+    // The pad's state in words, visible and announced (a live region): a drawing is not read aloud.
+    const state = form.querySelector("[data-signature-state]");
+    const unsigned = state?.textContent;
+    function showState() {
+      if (!state) return;
+      state.textContent = dirty ? state.dataset.msgSigned : unsigned;
+      state.classList.toggle("is-signed", dirty);
+    }
 
     function point(event) {
       const box = canvas.getBoundingClientRect();
@@ -69,6 +77,7 @@
       if (!drawing) return;
       drawing = false;
       if (dirty) canvas.toBlob((blob) => setFiles(input, [new File([blob], "signature.png", { type: "image/png" })]), "image/png");
+      showState();
     }
     canvas.addEventListener("pointerup", finish);
     canvas.addEventListener("pointercancel", finish);
@@ -79,11 +88,13 @@
       context.clearRect(0, 0, canvas.width, canvas.height);
       context.drawImage(image, 0, 0, canvas.width, canvas.height);
       dirty = true;
+      showState();
     });
     form.querySelector("[data-signature-clear]").addEventListener("click", () => {
       context.clearRect(0, 0, canvas.width, canvas.height);
       dirty = false;
       setFiles(input, []);
+      showState();
     });
   }
 

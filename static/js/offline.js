@@ -325,7 +325,7 @@
         state.textContent = labels[`label${item.state[0].toUpperCase()}${item.state.slice(1)}`] || item.state;
         const when = document.createElement("span");
         when.className = "muted";
-        when.textContent = new Date(item.createdAt).toLocaleString();
+        when.textContent = localTime(new Date(item.createdAt));
         li.append(title, state, when);
         if (item.message && item.state !== "sent") {
           const message = document.createElement("p");
@@ -399,12 +399,30 @@
     if (config?.verb === "get" && config.boosted) window.location.assign(config.path);
   });
 
+  // The app's one date style per language (intranet/templating.py): 27/11/2026 09:30, 2026/11/27 09:30.
+  function localTime(moment) {
+    const two = (n) => String(n).padStart(2, "0");
+    const [day, month, year] = [two(moment.getDate()), two(moment.getMonth() + 1), moment.getFullYear()];
+    const date = document.documentElement.lang.startsWith("zh") ? `${year}/${month}/${day}` : `${day}/${month}/${year}`;
+    return `${date} ${two(moment.getHours())}:${two(moment.getMinutes())}`;
+  }
+
   // Start-up
+
+  // "Ready for offline" where a page asks for it (Today): visible, and announced (role=status).
+  function showOfflineState(kept) {
+    document.querySelectorAll("[data-offline-state]").forEach((state) => {
+      state.hidden = false;
+      state.classList.toggle("is-ready", kept !== null);
+      state.textContent = kept === null ? state.dataset.msgWarming : state.dataset.msgReady.replace("{count}", kept);
+    });
+  }
 
   async function warmPages() {
     if (!userId() || !navigator.onLine || !navigator.serviceWorker) return;
     const stamp = `${userId()}:${Math.floor(Date.now() / 600_000)}`; // at most every 10 minutes
     if (sessionStorage.getItem("pages-warmed") === stamp) return;
+    if (!sessionStorage.getItem("pages-kept")) showOfflineState(null);
     try {
       const manifest = await (await fetch("/offline/pages", { credentials: "same-origin" })).json();
       const registration = await navigator.serviceWorker.ready;
@@ -423,6 +441,7 @@
           sessionStorage.setItem("pages-kept", String(event.data.kept));
           sessionStorage.setItem("pages-warmed", event.data.stamp); // done: not again for a while
           document.documentElement.dataset.pagesWarmed = String(event.data.kept);
+          showOfflineState(String(event.data.kept));
         }
       });
     }
@@ -433,7 +452,10 @@
     await markQueuedForms();
     setBanner("offline", !navigator.onLine);
     const kept = sessionStorage.getItem("pages-kept");
-    if (kept) document.documentElement.dataset.pagesWarmed = kept;
+    if (kept) {
+      document.documentElement.dataset.pagesWarmed = kept;
+      showOfflineState(kept);
+    }
     await reopenIfAsked();
     await refreshBadge();
     await replay();
@@ -453,6 +475,8 @@
     // A boosted navigation is a page change without a page load (signing in is one): start again.
     if (event.detail.boosted) {
       setBanner("offline", !navigator.onLine);
+      const kept = sessionStorage.getItem("pages-kept");
+      if (kept) showOfflineState(kept);
       replay().then(warmPages);
     } else {
       refreshBadge();

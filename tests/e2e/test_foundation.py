@@ -13,7 +13,9 @@ pytestmark = pytest.mark.e2e
 def test_receptionist_finds_a_customer_live_and_records_a_new_one(new_page):
     page = new_page(locale="zh-CN")
     sign_in(page, "reception")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="客户").click()
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_text("工作", exact=True).click()  # the Work menu
+    nav.get_by_role("link", name="客户").click()
     expect(page.get_by_role("heading", name="客户", exact=True)).to_be_visible()
 
     # The search swaps only the results: a value set on window survives, so the page was not reloaded.
@@ -93,6 +95,7 @@ def test_technician_navigation_shows_only_what_they_may_open(new_page):
     page = new_page(locale="en-US")
     sign_in(page, "tech")
     nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("Work", exact=True).click()  # the Work menu
     expect(nav.get_by_role("link", name="Customers")).to_be_visible()
     expect(nav.get_by_role("link", name="Users")).to_have_count(0)
     response = page.goto("/admin/users")

@@ -125,7 +125,9 @@ def test_offline_request_partial_approval_issue_and_use_on_the_visit(
     assert issued[("warehouse", "SEAL-22")] == before[("warehouse", "SEAL-22")] - 2
     assert issued[("van", "IGN-07")] == before[("van", "IGN-07")] + 3
     assert issued[("van", "SEAL-22")] == before[("van", "SEAL-22")] + 2
-    store.get_by_role("navigation", name="Main").get_by_role("link", name="Stock").click()
+    nav = store.get_by_role("navigation", name="Main")
+    nav.get_by_text("Stock", exact=True).click()  # the Stock menu
+    nav.get_by_role("link", name="Stores").click()
     store.get_by_role("link", name=re.compile("张伟")).click()
     van_ignitors = store.locator("#store-stock tr[data-part='IGN-07'] .on-hand")
     expect(van_ignitors).to_have_text(str(int(issued[("van", "IGN-07")])))

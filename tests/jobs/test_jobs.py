@@ -299,3 +299,23 @@ def test_printable_report(client, make_user, make_report):
     page = client.get(f"/jobs/{report.job_id}/report/print", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     assert "print-sheet" in page.get_data(True) and report.fault_found in page_text(page)
+
+
+def test_a_history_detail_reads_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from intranet.jobs.history import describe
+
+    def detail(kind, text):
+        return describe(JobEvent(kind=kind, detail=text))
+
+    with app.test_request_context(), force_locale("zh_Hans"):
+        assert detail("created", "normal") == "普通"
+        assert detail("created", "J000012") == "J000012"  # a follow-up names the job it follows
+        assert detail("reported", "fixed") == "已修复"
+        assert detail("callback", "not_satisfied: 还是漏水") == "不满意: 还是漏水"
+        assert detail("callback", "satisfied") == "满意"
+        assert detail("corrected", "result, cause: 笔误") == "结果, 原因: 笔误"
+        assert detail("assigned", "张伟") == "张伟"
+    with app.test_request_context(), force_locale("en"):
+        assert detail("reported", "needs_parts") == "Needs parts"
