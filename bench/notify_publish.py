@@ -6,7 +6,7 @@ For each database (a SQLite file, then a throwaway PostgreSQL database on the te
 load the demo data, add N technicians, each with a device subscribed to a push service on loopback
 (tests/notifications/push_receiver.py, which decrypts every message with that device's key as a
 browser would), start gunicorn (2 workers x 4 threads) and one queue consumer (`flask queue`, 4
-threads; the queue in a SQLite file, or in Redis with --redis). A manager then publishes a new
+threads; the queue in a SQLite file, or in Redis with --redis). An administrator then publishes a new
 required revision of an article meant for everyone, through the edit form, `runs` times (after one
 warm-up). The request writes one notification per person in its transaction and hands the pushes to
 the queue; it does not wait for them. Printed per run: the request's time and the time from the
@@ -141,7 +141,7 @@ def run_backend(backend: str, people: int, runs: int, redis: bool) -> dict:
         consumer = subprocess.Popen(
             [sys.executable, "-m", "flask", "queue", "--workers", "4"], cwd=ROOT, env=env, stdout=log, stderr=log
         )
-        cookie = sign_in(server.port, "manager")
+        cookie = sign_in(server.port, "admin")  # the demo manual belongs to head office
         requests, last_push, baseline = [], [], []
         for n in range(runs + 1):
             before = len(receiver.received)
