@@ -35,7 +35,12 @@ class TransactionalFlask(Flask):
 
 @contextmanager
 def transaction():
-    """Outside a request (flask commands, tasks): commit the block's work, or roll it all back."""
+    """Outside a request (flask commands, tasks): commit the block's work, or roll it all back.
+
+    The block is meant to write: on SQLite its transaction takes the write lock up front (sqlite.py),
+    so a read-then-write beside the web server's or the queue's writers waits instead of failing."""
+    writes_first = g.get("writes_first", False)
+    g.writes_first = True
     try:
         yield db.session
         db.session.commit()
@@ -43,6 +48,8 @@ def transaction():
         db.session.rollback()
         g.pop("after_commit", None)
         raise
+    finally:
+        g.writes_first = writes_first
     _run_after_commit()
 
 
