@@ -71,6 +71,11 @@ class CallbackOutcome(LabelledEnum):
     UNREACHABLE = "unreachable", _l("Unreachable")
 
 
+def job_reference(job_id: int) -> str:
+    """The number a job is known by on the phone and on paper: J and six digits."""
+    return f"J{job_id:06d}"
+
+
 class Job(db.Model):
     __tablename__ = "job"
     __table_args__ = (
@@ -136,7 +141,7 @@ class Job(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"J{self.id:06d}"
+        return job_reference(self.id)
 
 
 class JobEvent(db.Model):

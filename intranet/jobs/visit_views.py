@@ -43,7 +43,7 @@ def start(job_id: int):
         raise Invalid(next(iter(form.tapped_at.errors), _("This form has expired. Reload the page and try again.")))
     visits.start_job(current_user, job, clock.now(), form.tapped)
     if wants_fragment():
-        return render_fragment("jobs/_today_card.html", job=job)
+        return render_fragment("jobs/_today_card.html", card=service.today_card(current_user, job))
     return redirect(url_for("jobs.report", job_id=job.id), code=303)
 
 
