@@ -11,6 +11,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from intranet.errors import DomainError
 from intranet.extensions import db
@@ -26,11 +28,31 @@ class TransactionalFlask(Flask):
     def dispatch_request(self):
         response = self.make_response(super().dispatch_request())
         if response.status_code < 400 or g.pop("keep_despite_error", False):
-            db.session.commit()
+            if _wrote(db.session()):
+                db.session.commit()
+            # else a read-only request: its transaction ends when the session closes at teardown, and
+            # a commit would cost a round trip to the database and expire every object the page loaded.
             _run_after_commit()
         else:
             db.session.rollback()
         return response
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if not state.is_select:  # an UPDATE, DELETE, INSERT or text(): counted as a write
+        state.session.info["wrote"] = True
+
+
+def _wrote(session) -> bool:
+    """Whether the request changed anything: flushed, executed a statement other than a SELECT, or holds
+    objects added, changed or deleted and not yet flushed."""
+    return bool(session.info.get("wrote") or session.new or session.dirty or session.deleted)
 
 
 @contextmanager
