@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import func, literal_column, or_, select, true
-from sqlalchemy.sql import ColumnElement, Executable
+from sqlalchemy.sql import ColumnElement, Executable, Select
 
 from intranet.db_types import MAX_ID
 from intranet.errors import Invalid
@@ -107,15 +107,31 @@ def _count_of(statement):
     return select(func.count()).select_from(counted)
 
 
-def paginate(statement, number: int, size: int) -> Page:
+@dataclass(frozen=True)
+class Rows:
+    """A list's page read as plain rows, not ORM objects: `columns` turns the list's statement (which
+    selects the model and is counted as it is) into one selecting the columns the page shows, and
+    `make` turns each result row into what the template reads (a NamedTuple's `_make`, say).
+
+    Loading 25 jobs with their customers and technicians as objects cost ten times the SQL."""
+
+    columns: Callable[[Select], Select]
+    make: Callable[[tuple], object]
+
+
+def paginate(statement, number: int, size: int, rows: Rows | None = None) -> Page:
     total = db.session.scalar(_derived(statement, ("count",), lambda: _count_of(statement)))
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     number = min(number, max(1, math.ceil(total / size)))
     offset = (number - 1) * size
-    page = _derived(statement, ("page", size, offset), lambda: statement.limit(size).offset(offset))
-    items = db.session.scalars(page).unique().all()
-    return Page(items=list(items), number=number, size=size, total=total, total_capped=capped)
+    if rows is None:
+        page = _derived(statement, ("page", size, offset), lambda: statement.limit(size).offset(offset))
+        items = list(db.session.scalars(page).unique().all())
+    else:
+        page = _derived(statement, ("rows", size, offset), lambda: rows.columns(statement).limit(size).offset(offset))
+        items = [rows.make(row) for row in db.session.execute(page)]
+    return Page(items=items, number=number, size=size, total=total, total_capped=capped)
 
 
 def search_text(args, name: str = "q") -> str:
@@ -124,9 +140,9 @@ def search_text(args, name: str = "q") -> str:
     return text.strip()[:100]
 
 
-def paginate_request(statement) -> Page:
+def paginate_request(statement, rows: Rows | None = None) -> Page:
     """The page of `statement` that the request's ?page= asks for, at the app's page size."""
-    return paginate(statement, parse_page_number(request.args.get("page")), current_app.config["PAGE_SIZE"])
+    return paginate(statement, parse_page_number(request.args.get("page")), current_app.config["PAGE_SIZE"], rows)
 
 
 def id_filter(args, name: str) -> int | None:

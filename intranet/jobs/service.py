@@ -25,7 +25,7 @@ from intranet.jobs.events import JobDispatched
 from intranet.jobs.filters import CallbackFilters, JobFilters, ReportFilters
 from intranet.jobs.history import record
 from intranet.jobs.models import Callback, Job, JobEvent, JobSource, JobStatus, Priority, VisitReport, job_reference
-from intranet.listing import prepared
+from intranet.listing import Rows, prepared
 
 OPEN_FOR_WORK = (JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
 DISPATCHABLE = (JobStatus.OPEN, JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
@@ -165,6 +165,41 @@ def has_follow_up():
     """SQL: another visit was opened as this job's follow-up."""
     follow_up = aliased(Job)
     return exists().where(follow_up.follow_up_of_id == Job.id)
+
+
+class JobRow(NamedTuple):
+    """A row of the job list."""
+
+    id: int
+    customer_name: str
+    due_at: datetime
+    priority: str
+    technician_name: str | None
+    status: str
+    needs_manager_attention: bool
+
+    @property
+    def reference(self) -> str:
+        return job_reference(self.id)
+
+
+JOB_ROWS = Rows(
+    columns=lambda statement: (
+        statement.with_only_columns(
+            Job.id,
+            Customer.name,
+            Job.due_at,
+            Job.priority,
+            User.name,
+            Job.status,
+            Job.needs_manager_attention,
+            maintain_column_froms=True,
+        )
+        .join(Customer, Customer.id == Job.customer_id)
+        .outerjoin(User, User.id == Job.assigned_to_id)
+    ),
+    make=JobRow._make,
+)
 
 
 def list_jobs(actor, filters: JobFilters, now: datetime | None = None):

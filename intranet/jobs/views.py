@@ -58,7 +58,7 @@ def job_detail_context(job):
 @requires("jobs.list")
 def index():
     filters = job_filters(request.args)
-    page = paginate_request(service.list_jobs(current_user, filters))
+    page = paginate_request(service.list_jobs(current_user, filters), service.JOB_ROWS)
     branch_id = scoping.list_branch(current_user, filters.branch_id)
     return render(
         "jobs/index.html",
