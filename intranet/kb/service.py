@@ -40,7 +40,8 @@ def list_articles(actor) -> list[Article]:
 
 
 def search_articles(actor, query: str, limit: int = 20):
-    return search.search(and_(Article.status == ArticleStatus.PUBLISHED, scoping.visible(actor, Article)), query, limit)
+    visible = and_(Article.status == ArticleStatus.PUBLISHED, scoping.visible(actor, Article))
+    return search.search(visible, ("articles of", actor.id, actor.role, actor.branch_id), query, limit)
 
 
 def count_view(article_id: int) -> None:

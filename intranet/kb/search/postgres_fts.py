@@ -3,7 +3,7 @@
 `title_document` holds the title's words, `document` the title's (weight A) and the body's (B).
 """
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from intranet.kb.models import ArticleSearchText
 
@@ -26,14 +26,20 @@ def remove(session, article_id: int) -> None:
     pass  # the row of article_search_text goes with the article (ON DELETE CASCADE)
 
 
-def _query(terms: list[str], any_term: bool):
+def match_text(terms: list[str], any_term: bool, in_title: bool) -> str:
+    """The value of the matches' `query` parameter (the title has a document of its own)."""
     # Terms hold only letters and digits (segment.query_terms), so joining them cannot inject syntax.
-    return func.to_tsquery(text(f"'{CONFIG}'"), (" | " if any_term else " & ").join(terms))
+    return (" | " if any_term else " & ").join(terms)
 
 
-def title_matches(terms: list[str], any_term: bool):
-    """(article_id, rank) of articles whose title holds the terms, best first (lower rank is better)."""
-    query = _query(terms, any_term)
+def _query():
+    return func.to_tsquery(text(f"'{CONFIG}'"), bindparam("query"))
+
+
+def title_matches():
+    """(article_id, rank) of articles whose title holds the terms (match_text bound as `query`), best
+    first (lower rank is better)."""
+    query = _query()
     rank = func.ts_rank(ArticleSearchText.title_document, query)
     return (
         select(ArticleSearchText.article_id.label("article_id"), (-rank).label("rank"))
@@ -42,14 +48,14 @@ def title_matches(terms: list[str], any_term: bool):
     )
 
 
-def body_matches(terms: list[str], any_term: bool):
-    """(article_id, rank) of articles whose text holds the terms.
+def body_matches():
+    """(article_id, rank) of articles whose text holds the terms (match_text bound as `query`).
 
     Only the first BODY_CANDIDATES matches are ranked: ts_rank reads each whole document, and for a
     word found in thousands of articles that costs tens of milliseconds while telling the reader
     little (the title matches, ranked in full, come first anyway).
     """
-    query = _query(terms, any_term)
+    query = _query()
     candidates = (
         select(ArticleSearchText.article_id, ArticleSearchText.document)
         .where(ArticleSearchText.document.op("@@")(query))

@@ -5,7 +5,7 @@ migration makes it, and for tests a DDL listener makes it whenever create_all ma
 search text it mirrors.
 """
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, event, func, literal_column, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
 
 from intranet.kb.models import ArticleSearchText
 
@@ -58,20 +58,26 @@ def _expression(terms: list[str], any_term: bool, column: str | None = None) -> 
     return f"{{{column}}} : ({expression})" if column else expression
 
 
-def title_matches(terms: list[str], any_term: bool):
-    """(article_id, rank) of articles whose title holds the terms, best first (bm25: lower is better)."""
+def match_text(terms: list[str], any_term: bool, in_title: bool) -> str:
+    """The value of the matches' `query` parameter: the terms, in the title only or anywhere."""
+    return _expression(terms, any_term, "title" if in_title else None)
+
+
+def title_matches():
+    """(article_id, rank) of articles whose title holds the terms (match_text(..., in_title=True) bound as
+    `query`), best first (bm25: lower is better)."""
     rank = func.bm25(literal_column("kb_fts"), TITLE_WEIGHT, BODY_WEIGHT)
     return (
         select(kb_fts.c.rowid.label("article_id"), rank.label("rank"))
-        .where(literal_column("kb_fts").op("MATCH")(_expression(terms, any_term, "title")))
+        .where(literal_column("kb_fts").op("MATCH")(bindparam("query")))
         .order_by(rank, kb_fts.c.rowid)
     )
 
 
-def body_matches(terms: list[str], any_term: bool):
-    """(article_id, rank) of articles whose text holds the terms; only the first BODY_CANDIDATES
-    matches are ranked (see postgres_fts.body_matches for why)."""
-    expression = _expression(terms, any_term)
+def body_matches():
+    """(article_id, rank) of articles whose text holds the terms (bound as `query`); only the first
+    BODY_CANDIDATES matches are ranked (see postgres_fts.body_matches for why)."""
+    expression = bindparam("query")
     first = select(kb_fts.c.rowid).where(literal_column("kb_fts").op("MATCH")(expression)).limit(BODY_CANDIDATES)
     # A rowid range, which FTS5 applies while scanning (a rowid IN list made it run the query per row).
     bound = select(func.max(first.subquery().c.rowid)).scalar_subquery()
