@@ -112,13 +112,15 @@ def queue_a_report_offline(open_tablet, network, live_app, tmp_path, login, faul
 
 
 def answer_the_dialog(page, click, accept: bool) -> str:
-    """Do `click`, which must ask a question (window.confirm); answer it; return what it asked."""
+    """Do `click`, which must ask a question (window.confirm); answer it; return what it asked.
+
+    The answer is given while the click is still going on: a click whose accepted question starts a
+    navigation waits for that navigation (Chromium 156.0.8078.108 and later), so answering only after
+    the click returned would wait for ever."""
+    page.once("dialog", lambda dialog: dialog.accept() if accept else dialog.dismiss())
     with page.expect_event("dialog") as asked:
         click()
-    dialog = asked.value
-    message = dialog.message
-    dialog.accept() if accept else dialog.dismiss()
-    return message
+    return asked.value.message
 
 
 def replays_done(page) -> int:
