@@ -257,6 +257,11 @@ class Menu:
             self._counts[item.badge] = _BADGES[item.badge](self.user)
         return self._counts[item.badge]
 
+    def drawing_key(self) -> tuple:
+        """What the bar's markup depends on: the role's items, the page's item, the badges' counts."""
+        counts = tuple(self.count(item) for entry in self.entries for item in entry.items if item.badge)
+        return ("navigation", self.user.role, self.current.endpoint if self.current else None, counts)
+
     def holds_current(self, entry: NavEntry) -> bool:
         return self.current is not None and self.current in entry.items
 

@@ -173,22 +173,36 @@ def fast_url_for(endpoint: str, **values) -> str:
     return "".join(parts)
 
 
-# (name, locale) -> HTML that is the same for everyone who reads that language (an empty form's fields).
-_RENDERED_ONCE: dict[tuple[str, str], Markup] = {}
+# (key, locale) -> HTML that is the same for everyone who reads that language (an empty form's fields),
+# or for everyone the key names (the navigation bar of a role on a page, with its badges' counts).
+_RENDERED: dict[tuple, Markup] = {}
+_RENDERED_LIMIT = 5000  # a few hundred shapes of the bar; at the bound all are dropped and made again
+
+
+def rendered_for(key: tuple, render, *args) -> Markup:
+    """`render(*args)` (a macro) rendered once per `key` and language and kept; rendered every time while
+    templates reload.
+
+    `key` must name everything the markup depends on besides the language: no token, no user's data
+    that the key does not hold.
+    """
+    if current_app.jinja_env.auto_reload:
+        return render(*args)
+    full_key = (*key, str(get_locale()))
+    html = _RENDERED.get(full_key)
+    if html is None:
+        if len(_RENDERED) >= _RENDERED_LIMIT:
+            _RENDERED.clear()
+        html = _RENDERED[full_key] = Markup(render(*args))
+    return html
 
 
 def rendered_once(name: str, render) -> Markup:
-    """`render()` (a macro) rendered once per language and kept; rendered every time while templates reload.
+    """`render()` (a macro) rendered once per language and kept.
 
     Only for markup that depends on nothing but the language: no data, no errors, no token, no user.
     """
-    if current_app.jinja_env.auto_reload:
-        return render()
-    key = (name, str(get_locale()))
-    html = _RENDERED_ONCE.get(key)
-    if html is None:
-        html = _RENDERED_ONCE[key] = Markup(render())
-    return html
+    return rendered_for((name,), render)
 
 
 def register(app: Flask) -> None:
@@ -199,3 +213,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["rendered_once"] = rendered_once
+    app.jinja_env.globals["rendered_for"] = rendered_for
