@@ -57,35 +57,35 @@ DESK_CALLBACKS = 8
 DESK_CALLS = 8
 
 
+# Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part).
 def _appointments_part(branch: Branch, now: datetime) -> dict:
-    grace = settings_of(branch.id).no_show_minutes
-    rows, counts = appointments.still_expected(current_user, branch.id, local_day(now), DESK_ROWS)
-    return {"board": [(row, appointments.board_state(row, now, grace)) for row in rows], "day_counts": counts}
+    lines, counts = appointments.desk_board(current_user, branch.id, local_day(now), DESK_ROWS)
+    grace = settings_of(branch.id).no_show_minutes if lines else 0  # read only when a line needs it
+    return {"board": [(line, appointments.board_state(line, now, grace)) for line in lines], "day_counts": counts}
 
 
 def _visitors_part(branch: Branch, now: datetime) -> dict:
+    inside = visitors.inside_now(current_user, branch.id)
+    if not inside:  # the closing time matters only to visitors still signed in
+        return {"in_building": inside, "after_closing": False}
     closes_at = closing_time(branch.id, local_day(now))
-    return {
-        "in_building": visitors.in_building(current_user, branch.id),
-        "after_closing": closes_at is not None and now >= closes_at,
-    }
+    return {"in_building": inside, "after_closing": closes_at is not None and now >= closes_at}
 
 
 def _complaints_part(branch: Branch, now: datetime) -> dict:
     branch_id = branch.id if scoping.sees_every_branch(current_user) else None
-    return {"running": complaints.running_complaints(current_user, branch_id=branch_id, limit=DESK_ROWS)}
+    return {"running": complaints.desk_complaints(current_user, now, branch_id=branch_id, limit=DESK_ROWS)}
 
 
 def _callbacks_part(branch: Branch, now: datetime) -> dict:
-    due = callbacks.callbacks_due(
-        current_user, now, limit=DESK_CALLBACKS + 1, branch_id=branch.id, with_details=False
-    )
+    due = callbacks.callbacks_due(current_user, now, limit=DESK_CALLBACKS + 1, branch_id=branch.id, with_details=False)
     return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
 
 
 def _calls_part(branch: Branch, now: datetime) -> dict:
-    today = calls.calls_of_day(current_user, branch.id, local_day(now), limit=DESK_CALLS, with_details=False)
-    return {"calls": today, "call_form": CallForm(), "call_form_is_empty": True}  # a GET: nothing typed yet
+    # A GET: the form is empty, rendered once per language from a CallForm made only then.
+    today = calls.desk_calls(current_user, branch.id, local_day(now), DESK_CALLS)
+    return {"calls": today, "empty_call_form": CallForm}
 
 
 DESK_PARTS = {
