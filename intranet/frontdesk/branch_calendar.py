@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from intranet.access import scoping
 from intranet.access.permissions import ensure
@@ -21,6 +21,7 @@ from intranet.business_calendar import (
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.models import WEEKDAY_FIELDS, CalendarDay, DayKind, DeskSettings
+from intranet.listing import prepared
 
 DEFAULTS = {
     "answer_minutes": 480,
@@ -63,7 +64,10 @@ def settings_of(branch_id: int) -> DeskSettings:
     """The branch's settings, or (unsaved) the defaults when it has none yet."""
 
     def read():
-        settings = db.session.scalar(select(DeskSettings).where(DeskSettings.branch_id == branch_id))
+        statement = prepared(
+            ("desk_settings",), lambda: select(DeskSettings).where(DeskSettings.branch_id == bindparam("branch_id"))
+        )
+        settings = db.session.scalar(statement, {"branch_id": branch_id})
         return settings if settings is not None else DeskSettings(branch_id=branch_id, **DEFAULTS)
 
     return _per_request("settings", branch_id, read)
@@ -74,15 +78,29 @@ def calendar_of(branch_id: int) -> BusinessCalendar:
     return _per_request("calendar", branch_id, lambda: _read_calendar(branch_id))
 
 
-def _read_calendar(branch_id: int) -> BusinessCalendar:
+def day_calendar_of(branch_id: int, day: date) -> BusinessCalendar:
+    """calendar_of() knowing only `day`'s exceptions: enough for that day's hours (the desk asks for
+    today's closing time on every refresh), without reading the other days."""
+    if has_request_context() and ("calendar", branch_id) in g.get("desk_branch_cache", {}):
+        return calendar_of(branch_id)
+    return _per_request(f"calendar {day}", branch_id, lambda: _read_calendar(branch_id, day))
+
+
+def _read_calendar(branch_id: int, day: date | None = None) -> BusinessCalendar:
     settings = settings_of(branch_id)
     week = week_from_texts(settings.week_texts())
     exceptions = {}
-    rows = db.session.scalars(
-        select(CalendarDay)
-        .where(or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == branch_id))
-        .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
-    )
+
+    def build():
+        statement = (
+            select(CalendarDay)
+            .where(or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == bindparam("branch_id")))
+            .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
+        )
+        return statement if day is None else statement.where(CalendarDay.day == bindparam("day"))
+
+    statement = prepared(("calendar_days", day is None), build)
+    rows = db.session.scalars(statement, {"branch_id": branch_id, **({} if day is None else {"day": day})})
     for row in rows:
         if row.kind == DayKind.HOLIDAY:
             exceptions[row.day] = ()
