@@ -88,9 +88,10 @@ def _calls_part(actor, branch: Branch, now: datetime) -> dict:
     return {"calls": today, "empty_call_form": CallForm}
 
 
+# The visitors before the appointments: their closing time reads the settings the board's no-shows need.
 DESK_PARTS = {
-    "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
     "desk-visitors": ("frontdesk/_desk_visitors.html", _visitors_part),
+    "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
     "desk-complaints": ("frontdesk/_desk_complaints.html", _complaints_part),
     "desk-callbacks": ("frontdesk/_desk_callbacks.html", _callbacks_part),
     "desk-call-list": ("frontdesk/_desk_call_list.html", _calls_part),
