@@ -427,39 +427,6 @@ def board(actor, branch_id: int, day: date) -> list[Appointment]:
     )
 
 
-def still_expected(actor, branch_id: int, day: date, limit: int) -> tuple[list[Appointment], dict[str, int]]:
-    """The desk's view of the day: the next bookings not yet checked in (the late first), and the
-    day's bookings counted by status."""
-    ensure(actor, "desk.work")
-    start = datetime.combine(day, time(0), tzinfo=zone())
-
-    def of_the_day():
-        return (
-            scoping.visible(actor, Appointment),
-            Appointment.branch_id == branch_id,
-            Appointment.starts_at >= start,
-            Appointment.starts_at < start + timedelta(days=1),
-        )
-
-    # The counts come from the database: the desk shows a dozen rows of a day that may hold a hundred.
-    key = ("still_expected", actor.id, actor.role, actor.branch_id, branch_id, start, limit)
-    counting = prepared(
-        (*key, "counts"),
-        lambda: select(Appointment.status, func.count()).where(*of_the_day()).group_by(Appointment.status),
-    )
-    rows = prepared(
-        key,
-        lambda: (
-            select(Appointment)
-            .where(*of_the_day(), Appointment.status.in_(_EXPECTED))
-            .options(joinedload(Appointment.customer).lazyload(Customer.branch))
-            .order_by(Appointment.starts_at, Appointment.id)
-            .limit(limit)
-        ),
-    )
-    return list(db.session.scalars(rows)), dict(db.session.execute(counting).all())
-
-
 class AppointmentLine(NamedTuple):
     """A line of the desk's board: the columns it shows (and board_state() reads)."""
 
@@ -472,9 +439,11 @@ class AppointmentLine(NamedTuple):
 
 
 def desk_board(actor, branch_id: int, day: date, limit: int) -> tuple[list[AppointmentLine], dict[str, int]]:
-    """still_expected() as the desk shows it, in one statement: the day's bookings numbered within
-    their status and within expected-or-not, keeping the first `limit` expected and, to carry its
-    status's count, the first of each status."""
+    """The desk's view of the day: the next bookings not yet checked in (the late first), and the day's
+    bookings counted by status (the desk shows a dozen rows of a day that may hold a hundred).
+
+    One statement: the day's bookings numbered within their status and within expected-or-not; it keeps
+    the first `limit` expected and, to carry its status's count, the first of each status."""
     ensure(actor, "desk.work")
 
     def build():
