@@ -9,9 +9,10 @@ by the `flask frontdesk-no-shows` command and whenever the day's board is opened
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from intranet import events
@@ -392,14 +393,15 @@ def next_lapse_at(now: datetime) -> datetime | None:
 # The day's board
 
 
-def board_state(appointment: Appointment, now: datetime, grace_minutes: int) -> str:
+def board_state(appointment: "Appointment | AppointmentLine", now: datetime, grace_minutes: int) -> str:
     """How the board shows it, computed from `now`: expected, confirmed, late, arrived, no_show or cancelled.
 
     A booking past its grace shows as a no-show even before the clock's command has marked it.
     """
-    if appointment.is_expected and now > _lapses_at(appointment, grace_minutes):
+    expected = appointment.status in EXPECTED  # Appointment.is_expected, for a desk line too
+    if expected and now > _lapses_at(appointment, grace_minutes):
         return AppointmentStatus.NO_SHOW
-    if appointment.is_expected and now > appointment.starts_at:
+    if expected and now > appointment.starts_at:
         return "late"
     if appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.UNREACHABLE):
         return "expected"
@@ -425,37 +427,60 @@ def board(actor, branch_id: int, day: date) -> list[Appointment]:
     )
 
 
-def still_expected(actor, branch_id: int, day: date, limit: int) -> tuple[list[Appointment], dict[str, int]]:
-    """The desk's view of the day: the next bookings not yet checked in (the late first), and the
-    day's bookings counted by status."""
+class AppointmentLine(NamedTuple):
+    """A line of the desk's board: the columns it shows (and board_state() reads)."""
+
+    id: int
+    starts_at: datetime
+    contact_name: str
+    service_type: str
+    status: str
+    customer: str  # the customer's name
+
+
+def desk_board(actor, branch_id: int, day: date, limit: int) -> tuple[list[AppointmentLine], dict[str, int]]:
+    """The desk's view of the day: the next bookings not yet checked in (the late first), and the day's
+    bookings counted by status (the desk shows a dozen rows of a day that may hold a hundred).
+
+    One statement: the day's bookings numbered within their status and within expected-or-not; it keeps
+    the first `limit` expected and, to carry its status's count, the first of each status."""
     ensure(actor, "desk.work")
-    start = datetime.combine(day, time(0), tzinfo=zone())
 
-    def of_the_day():
-        return (
-            scoping.visible(actor, Appointment),
-            Appointment.branch_id == branch_id,
-            Appointment.starts_at >= start,
-            Appointment.starts_at < start + timedelta(days=1),
+    def build():
+        expected = Appointment.status.in_(_EXPECTED)
+        day = (
+            select(
+                *(getattr(Appointment, name) for name in AppointmentLine._fields[:-1]),
+                Customer.name.label("customer"),
+                func.count().over(partition_by=Appointment.status).label("of_status"),
+                func.row_number().over(partition_by=Appointment.status, order_by=Appointment.id).label("nth"),
+                func.row_number()
+                .over(partition_by=expected, order_by=(Appointment.starts_at, Appointment.id))
+                .label("place"),
+            )
+            .join(Customer, Customer.id == Appointment.customer_id)
+            .where(
+                scoping.visible(actor, Appointment),
+                Appointment.branch_id == branch_id,
+                Appointment.starts_at >= bindparam("start"),
+                Appointment.starts_at < bindparam("end"),
+            )
+            .subquery()
         )
+        shown = and_(day.c.status.in_(_EXPECTED), day.c.place <= limit)
+        return select(day, shown.label("shown")).where(or_(shown, day.c.nth == 1)).order_by(day.c.starts_at, day.c.id)
 
-    # The counts come from the database: the desk shows a dozen rows of a day that may hold a hundred.
-    key = ("still_expected", actor.id, actor.role, actor.branch_id, branch_id, start, limit)
-    counting = prepared(
-        (*key, "counts"),
-        lambda: select(Appointment.status, func.count()).where(*of_the_day()).group_by(Appointment.status),
-    )
-    rows = prepared(
-        key,
-        lambda: (
-            select(Appointment)
-            .where(*of_the_day(), Appointment.status.in_(_EXPECTED))
-            .options(joinedload(Appointment.customer).lazyload(Customer.branch))
-            .order_by(Appointment.starts_at, Appointment.id)
-            .limit(limit)
-        ),
-    )
-    return list(db.session.scalars(rows)), dict(db.session.execute(counting).all())
+    statement = prepared(("desk_board", actor.id, actor.role, actor.branch_id, branch_id, limit), build)
+    start = datetime.combine(day, time(0), tzinfo=zone())
+    lines, counts = [], {}
+    for *line, of_status, nth, _place, shown in db.session.execute(
+        statement, {"start": start, "end": start + timedelta(days=1)}
+    ):
+        if nth == 1:
+            counts[line[4]] = of_status
+        if shown:
+            lines.append(AppointmentLine(*line))
+    return lines, counts
 
 
 # The register

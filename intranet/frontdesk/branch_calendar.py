@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from intranet.access import scoping
 from intranet.access.permissions import ensure
@@ -21,6 +21,7 @@ from intranet.business_calendar import (
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.models import WEEKDAY_FIELDS, CalendarDay, DayKind, DeskSettings
+from intranet.listing import prepared
 
 DEFAULTS = {
     "answer_minutes": 480,
@@ -63,7 +64,10 @@ def settings_of(branch_id: int) -> DeskSettings:
     """The branch's settings, or (unsaved) the defaults when it has none yet."""
 
     def read():
-        settings = db.session.scalar(select(DeskSettings).where(DeskSettings.branch_id == branch_id))
+        statement = prepared(
+            ("desk_settings",), lambda: select(DeskSettings).where(DeskSettings.branch_id == bindparam("branch_id"))
+        )
+        settings = db.session.scalar(statement, {"branch_id": branch_id})
         return settings if settings is not None else DeskSettings(branch_id=branch_id, **DEFAULTS)
 
     return _per_request("settings", branch_id, read)
@@ -74,16 +78,67 @@ def calendar_of(branch_id: int) -> BusinessCalendar:
     return _per_request("calendar", branch_id, lambda: _read_calendar(branch_id))
 
 
-def _read_calendar(branch_id: int) -> BusinessCalendar:
+def day_calendar_of(branch_id: int, day: date) -> BusinessCalendar:
+    """calendar_of() knowing only `day`'s exceptions: enough for that day's hours (the desk asks for
+    today's closing time on every refresh), without reading the other days."""
+    if _cached("calendar", branch_id):
+        return calendar_of(branch_id)
+    return _per_request(f"calendar {day}", branch_id, lambda: _read_day(branch_id, day))
+
+
+def _cached(kind: str, branch_id: int) -> bool:
+    return has_request_context() and (kind, branch_id) in g.get("desk_branch_cache", {})
+
+
+def _read_day(branch_id: int, day: date) -> BusinessCalendar:
+    """The day's calendar; with the settings in the same statement when they are not read yet (one
+    row per exception of the day, or one row without any)."""
+    if _cached("settings", branch_id):
+        return _read_calendar(branch_id, day)
+    statement = prepared(
+        ("branch_day",),
+        lambda: (
+            select(DeskSettings, CalendarDay)
+            .select_from(Branch)
+            .outerjoin(DeskSettings, DeskSettings.branch_id == Branch.id)
+            .outerjoin(
+                CalendarDay,
+                and_(
+                    CalendarDay.day == bindparam("day"),
+                    or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == Branch.id),
+                ),
+            )
+            .where(Branch.id == bindparam("branch_id"))
+            .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
+        ),
+    )
+    rows = db.session.execute(statement, {"branch_id": branch_id, "day": day}).all()
+    found = rows[0][0] if rows else None
+    settings = _per_request("settings", branch_id, lambda: found or DeskSettings(branch_id=branch_id, **DEFAULTS))
+    return _calendar(settings, [row for _settings, row in rows if row is not None])
+
+
+def _read_calendar(branch_id: int, day: date | None = None) -> BusinessCalendar:
     settings = settings_of(branch_id)
+
+    def build():
+        statement = (
+            select(CalendarDay)
+            .where(or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == bindparam("branch_id")))
+            .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
+        )
+        return statement if day is None else statement.where(CalendarDay.day == bindparam("day"))
+
+    statement = prepared(("calendar_days", day is None), build)
+    return _calendar(
+        settings, db.session.scalars(statement, {"branch_id": branch_id, **({} if day is None else {"day": day})})
+    )
+
+
+def _calendar(settings: DeskSettings, days) -> BusinessCalendar:
     week = week_from_texts(settings.week_texts())
     exceptions = {}
-    rows = db.session.scalars(
-        select(CalendarDay)
-        .where(or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == branch_id))
-        .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
-    )
-    for row in rows:
+    for row in days:
         if row.kind == DayKind.HOLIDAY:
             exceptions[row.day] = ()
         else:

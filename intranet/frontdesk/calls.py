@@ -7,9 +7,10 @@ form links it back to the call (link_call), so the report can say what every cal
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from intranet import events
@@ -158,6 +159,38 @@ def calls_of_day(actor, branch_id: int, day: date, limit: int = 200, with_detail
     key = ("calls_of_day", actor.id, actor.role, actor.branch_id, branch_id, _day_bounds(day), limit, with_details)
     statement = prepared(key, lambda: call_register(actor, branch_id, day, with_details).limit(limit))
     return list(db.session.scalars(statement))
+
+
+class CallLine(NamedTuple):
+    """A line of the desk's list of the day's calls: the columns it shows."""
+
+    at: datetime
+    caller_name: str
+    number: str
+    topic: str
+    outcome: str
+    handed_to: str | None
+
+
+def desk_calls(actor, branch_id: int, day: date, limit: int) -> list[CallLine]:
+    """The day's last calls at the branch as the desk lists them: one statement of columns, the day bound per call."""
+    ensure(actor, "desk.work")
+    statement = prepared(
+        ("desk_calls", actor.id, actor.role, actor.branch_id, branch_id, limit),
+        lambda: (
+            select(*(getattr(PhoneCall, name) for name in CallLine._fields))
+            .where(
+                scoping.visible(actor, PhoneCall),
+                PhoneCall.branch_id == branch_id,
+                PhoneCall.at >= bindparam("start"),
+                PhoneCall.at < bindparam("end"),
+            )
+            .order_by(PhoneCall.at.desc(), PhoneCall.id.desc())
+            .limit(limit)
+        ),
+    )
+    start, end = _day_bounds(day)
+    return [CallLine(*row) for row in db.session.execute(statement, {"start": start, "end": end})]
 
 
 @dataclass

@@ -242,7 +242,11 @@ class Complaint(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"C{self.id:06d}"
+        return self.reference_of(self.id)
+
+    @staticmethod
+    def reference_of(complaint_id: int) -> str:
+        return f"C{complaint_id:06d}"
 
     @property
     def is_open(self) -> bool:
@@ -250,14 +254,21 @@ class Complaint(db.Model):
         return self.status in (ComplaintStatus.OPEN, ComplaintStatus.HANDED_ON)
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.is_open and now >= self.answer_due_at
+        return self.is_open and answer_time_state(self.answer_due_at, self.warn_at, now) == "overdue"
 
     def is_near(self, now: datetime) -> bool:
-        return self.is_open and self.warn_at <= now < self.answer_due_at
+        return self.is_open and answer_time_state(self.answer_due_at, self.warn_at, now) == "near"
 
     @property
     def answered_late(self) -> bool:
         return self.first_answered_at is not None and self.first_answered_at > self.first_due_at
+
+
+def answer_time_state(answer_due_at: datetime, warn_at: datetime, now: datetime) -> str:
+    """Where an open complaint stands against its answer time at `now`: "overdue", "near" (warned) or ""."""
+    if now >= answer_due_at:
+        return "overdue"
+    return "near" if warn_at <= now else ""
 
 
 def complaint_at_branch(branch_id: int):

@@ -57,40 +57,41 @@ DESK_CALLBACKS = 8
 DESK_CALLS = 8
 
 
-def _appointments_part(branch: Branch, now: datetime) -> dict:
-    grace = settings_of(branch.id).no_show_minutes
-    rows, counts = appointments.still_expected(current_user, branch.id, local_day(now), DESK_ROWS)
-    return {"board": [(row, appointments.board_state(row, now, grace)) for row in rows], "day_counts": counts}
+# Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part).
+def _appointments_part(actor, branch: Branch, now: datetime) -> dict:
+    lines, counts = appointments.desk_board(actor, branch.id, local_day(now), DESK_ROWS)
+    grace = settings_of(branch.id).no_show_minutes if lines else 0  # read only when a line needs it
+    return {"board": [(line, appointments.board_state(line, now, grace)) for line in lines], "day_counts": counts}
 
 
-def _visitors_part(branch: Branch, now: datetime) -> dict:
+def _visitors_part(actor, branch: Branch, now: datetime) -> dict:
+    inside = visitors.inside_now(actor, branch.id)
+    if not inside:  # the closing time matters only to visitors still signed in
+        return {"in_building": inside, "after_closing": False}
     closes_at = closing_time(branch.id, local_day(now))
-    return {
-        "in_building": visitors.in_building(current_user, branch.id),
-        "after_closing": closes_at is not None and now >= closes_at,
-    }
+    return {"in_building": inside, "after_closing": closes_at is not None and now >= closes_at}
 
 
-def _complaints_part(branch: Branch, now: datetime) -> dict:
-    branch_id = branch.id if scoping.sees_every_branch(current_user) else None
-    return {"running": complaints.running_complaints(current_user, branch_id=branch_id, limit=DESK_ROWS)}
+def _complaints_part(actor, branch: Branch, now: datetime) -> dict:
+    branch_id = branch.id if scoping.sees_every_branch(actor) else None
+    return {"running": complaints.desk_complaints(actor, now, branch_id=branch_id, limit=DESK_ROWS)}
 
 
-def _callbacks_part(branch: Branch, now: datetime) -> dict:
-    due = callbacks.callbacks_due(
-        current_user, now, limit=DESK_CALLBACKS + 1, branch_id=branch.id, with_details=False
-    )
+def _callbacks_part(actor, branch: Branch, now: datetime) -> dict:
+    due = callbacks.callbacks_due(actor, now, limit=DESK_CALLBACKS + 1, branch_id=branch.id, with_details=False)
     return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
 
 
-def _calls_part(branch: Branch, now: datetime) -> dict:
-    today = calls.calls_of_day(current_user, branch.id, local_day(now), limit=DESK_CALLS, with_details=False)
-    return {"calls": today, "call_form": CallForm(), "call_form_is_empty": True}  # a GET: nothing typed yet
+def _calls_part(actor, branch: Branch, now: datetime) -> dict:
+    # A GET: the form is empty, rendered once per language from a CallForm made only then.
+    today = calls.desk_calls(actor, branch.id, local_day(now), DESK_CALLS)
+    return {"calls": today, "empty_call_form": CallForm}
 
 
+# The visitors before the appointments: their closing time reads the settings the board's no-shows need.
 DESK_PARTS = {
-    "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
     "desk-visitors": ("frontdesk/_desk_visitors.html", _visitors_part),
+    "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
     "desk-complaints": ("frontdesk/_desk_complaints.html", _complaints_part),
     "desk-callbacks": ("frontdesk/_desk_callbacks.html", _callbacks_part),
     "desk-call-list": ("frontdesk/_desk_call_list.html", _calls_part),
@@ -104,10 +105,11 @@ def desk():
     branch = branch_in_view()
     context = {"branch": branch, "branches": branch_choices(), "now": now}
     if branch is not None:
+        actor = current_user._get_current_object()  # the proxy once, not once per part
         # A part refreshing itself asks for itself only; the whole page loads every part.
         wanted = [htmx.target] if wants_fragment() and htmx.target in DESK_PARTS else list(DESK_PARTS)
         for part in wanted:
-            context |= DESK_PARTS[part][1](branch, now)
+            context |= DESK_PARTS[part][1](actor, branch, now)
     fragments = {target: template for target, (template, _loader) in DESK_PARTS.items()}
     return render("frontdesk/desk.html", fragments=fragments, **context)
 

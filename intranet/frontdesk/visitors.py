@@ -8,6 +8,7 @@ is signed out silently: at closing time the visitors still in are listed for the
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -124,6 +125,32 @@ def in_building(actor, branch_id: int) -> list[Visitor]:
         ),
     )
     return list(db.session.scalars(statement))
+
+
+class VisitorInside(NamedTuple):
+    """A line of the desk's "in the building": the columns it shows."""
+
+    id: int
+    name: str
+    badge: str
+    host: str  # the name of the person visited
+    signed_in_at: datetime
+
+
+def inside_now(actor, branch_id: int) -> list[VisitorInside]:
+    """in_building() as the desk shows it: one statement of names and times, no objects."""
+    ensure(actor, "desk.work")
+    statement = prepared(
+        ("inside_now", actor.id, actor.role, actor.branch_id, branch_id),
+        lambda: (
+            select(Visitor.id, Visitor.name, Visitor.badge, User.name, Visitor.signed_in_at)
+            .join(User, User.id == Visitor.host_id)
+            .where(scoping.visible(actor, Visitor), Visitor.branch_id == branch_id, Visitor.signed_out_at.is_(None))
+            .order_by(Visitor.signed_in_at)
+            .limit(200)
+        ),
+    )
+    return [VisitorInside(*row) for row in db.session.execute(statement)]
 
 
 def visitor_register(actor, branch_id: int | None, start: datetime, end: datetime):
