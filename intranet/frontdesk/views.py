@@ -78,7 +78,7 @@ def _complaints_part(actor, branch: Branch, now: datetime) -> dict:
 
 
 def _callbacks_part(actor, branch: Branch, now: datetime) -> dict:
-    due = callbacks.callbacks_due(actor, now, limit=DESK_CALLBACKS + 1, branch_id=branch.id, with_details=False)
+    due = callbacks.callbacks_due_lines(actor, now, branch.id, limit=DESK_CALLBACKS + 1)
     return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
 
 

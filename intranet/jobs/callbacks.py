@@ -8,6 +8,7 @@ solved also opens a follow-up job for the technician who did the visit.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
@@ -24,7 +25,7 @@ from intranet.extensions import db
 from intranet.jobs import callback_rules
 from intranet.jobs.events import CallbackRecorded, JobDispatched
 from intranet.jobs.history import record
-from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus
+from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus, job_reference
 from intranet.jobs.service import open_follow_up
 from intranet.jobs.survey import MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
 from intranet.listing import prepared
@@ -38,22 +39,49 @@ def _due(actor, now: datetime, branch_id: int | None):
     return statement.where(Job.branch_id == branch_id) if branch_id is not None else statement
 
 
-def callbacks_due(
-    actor, now: datetime, limit: int = 200, branch_id: int | None = None, with_details: bool = True
-) -> list[Job]:
-    """Done jobs whose callback is due, oldest first; with_details also loads the technician and report
-    (without them, a short list of names and numbers: the customer comes without its branch)."""
+def callbacks_due(actor, now: datetime, limit: int = 200) -> list[Job]:
+    """Done jobs whose callback is due, oldest first, with their technician and report."""
     ensure(actor, "callbacks.record")
-    if with_details:
-        loads = (joinedload(Job.customer), joinedload(Job.assigned_to), joinedload(Job.report))
-    else:
-        loads = (joinedload(Job.customer).lazyload(Customer.branch),)
-    key = ("callbacks_due", actor.id, actor.role, actor.branch_id, branch_id, limit, with_details)
-    ordered = (Job.callback_due_at, Job.id)
+    key = ("callbacks_due", actor.id, actor.role, actor.branch_id, limit)
     statement = prepared(
-        key, lambda: _due(actor, bindparam("now"), branch_id).options(*loads).order_by(*ordered).limit(limit)
+        key,
+        lambda: (
+            _due(actor, bindparam("now"), None)
+            .options(joinedload(Job.customer), joinedload(Job.assigned_to), joinedload(Job.report))
+            .order_by(Job.callback_due_at, Job.id)
+            .limit(limit)
+        ),
     )
     return list(db.session.scalars(statement, {"now": now}))
+
+
+class DueCallback(NamedTuple):
+    """A line of a short list of callbacks due: whom to call, about which job."""
+
+    id: int
+    customer_name: str
+    customer_phone: str | None
+
+    @property
+    def reference(self) -> str:
+        return job_reference(self.id)
+
+
+def callbacks_due_lines(actor, now: datetime, branch_id: int, limit: int) -> list[DueCallback]:
+    """The branch's callbacks due, oldest first, as names and numbers (the desk's list, refreshed all day)."""
+    ensure(actor, "callbacks.record")
+    key = ("callbacks_due_lines", actor.id, actor.role, actor.branch_id, branch_id, limit)
+    statement = prepared(
+        key,
+        lambda: (
+            _due(actor, bindparam("now"), branch_id)
+            .with_only_columns(Job.id, Customer.name, Customer.phone, maintain_column_froms=True)
+            .join(Customer, Customer.id == Job.customer_id)
+            .order_by(Job.callback_due_at, Job.id)
+            .limit(limit)
+        ),
+    )
+    return [DueCallback._make(row) for row in db.session.execute(statement, {"now": now})]
 
 
 @dataclass
