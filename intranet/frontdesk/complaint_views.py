@@ -55,7 +55,7 @@ def _complaints_of_job(actor, job) -> list[RelatedLink]:
 def complaints_list():
     now = clock.now()
     filters = complaint_filters(current_user, request.args)
-    page = paginate_request(complaints.list_complaints(current_user, filters, now))
+    page = paginate_request(complaints.list_complaints(current_user, filters, now), complaints.COMPLAINT_ROWS)
     return render(
         "frontdesk/complaints.html",
         fragments={"complaint-results": "frontdesk/_complaint_results.html"},
