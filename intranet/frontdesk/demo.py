@@ -482,29 +482,37 @@ def _seed_calls(branches: dict[str, Branch], now: datetime) -> None:
 
 
 def _seed_close_out(branches: dict[str, Branch], now: datetime) -> None:
-    """The last worked day before today at Fengtai, closed out and signed by its duty manager."""
+    """At Fengtai, the last worked day before today closed out and signed by its duty manager, and the
+    worked day before it closed out but never signed: a forgotten signature waiting on its page."""
     branch = branches["BJ-FT"]
     calendar = calendar_of(branch.id)
-    day = local_day(now) - timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    if db.session.scalar(select(CloseOut.id).where(CloseOut.branch_id == branch.id, CloseOut.day == day)):
+    signed_day = _worked_day_before(calendar, local_day(now))
+    unsigned_day = _worked_day_before(calendar, signed_day)
+    if db.session.scalar(select(CloseOut.id).where(CloseOut.branch_id == branch.id, CloseOut.day == signed_day)):
         return
     manager = _user("manager")
-    closes_at = calendar.closing_time(day)
-    db.session.add(
-        CloseOut(
-            branch_id=branch.id,
-            day=day,
-            closes_at=closes_at,
-            made_at=closes_at,
-            duty_manager_id=manager.id,
-            signed_at=closes_at + timedelta(minutes=20),
-            signed_by_id=manager.id,
-            note="当日投诉均已答复。永和物业的空调维修改约明天上午,已电话告知何经理。",
+    for day, signed in ((unsigned_day, False), (signed_day, True)):
+        closes_at = calendar.closing_time(day)
+        db.session.add(
+            CloseOut(
+                branch_id=branch.id,
+                day=day,
+                closes_at=closes_at,
+                made_at=closes_at,
+                duty_manager_id=manager.id,
+                signed_at=closes_at + timedelta(minutes=20) if signed else None,
+                signed_by_id=manager.id if signed else None,
+                note="当日投诉均已答复。永和物业的空调维修改约明天上午,已电话告知何经理。" if signed else "",
+            )
         )
-    )
     db.session.flush()
+
+
+def _worked_day_before(calendar, day):
+    day -= timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def seed_frontdesk(added: dict) -> None:

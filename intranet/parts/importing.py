@@ -29,6 +29,7 @@ HEADER_ALIASES = {
     "compatible_models": "compatible_models", "适用机型": "compatible_models",
 }  # fmt: skip
 MAX_ROWS = 50_000
+MAX_BLANK_ROWS = 10_000
 MAX_COLUMNS = 30  # a catalogue has 8; the rest of a sheet's width is never read
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx is a zip: its parts, unpacked, may not exceed this
 TRUE = {"1", "y", "yes", "true", "是", "x"}
@@ -61,13 +62,19 @@ def _too_many_rows() -> Invalid:
 
 
 def _kept(rows, row_limit: int) -> list[list[str]]:
-    """The non-empty rows, read one at a time and refused as soon as there are too many."""
-    kept = []
+    """The non-empty rows, read one at a time and refused as soon as there are too many, or too many
+    empty ones (a 1 kB sheet with a cell in its last row would otherwise be read as a million rows)."""
+    kept, blank = [], 0
     for cells in rows:
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():
             kept.append(cells)
             if len(kept) > row_limit:
                 raise _too_many_rows()
+        else:
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                message = _("The file has more than %(n)d empty rows: delete them and save it again.", n=MAX_BLANK_ROWS)
+                raise Invalid(message)
     return kept
 
 

@@ -6,8 +6,10 @@ import pytest
 from openpyxl import Workbook
 
 from intranet.access.roles import Role
+from intranet.parts import importing
 from intranet.parts.models import Part
 from tests.conftest import page_text
+from tests.hostile_files import xlsx_with_a_huge_dimension
 
 EN = {"Accept-Language": "en"}
 HEADER = "code,name,specification,unit,whole_units,price,min_stock,compatible_models\n"
@@ -135,6 +137,15 @@ def test_a_small_file_that_claims_a_huge_sheet_is_read_within_bounds(name):
     )
     assert done.returncode == 0, done.stderr[-2000:]  # within 1.5 GB and a minute, without an error
     assert done.stdout.startswith(("rows", "refused")), done.stdout
+
+
+def test_a_sheet_that_is_mostly_empty_rows_is_refused_with_a_message(admin, db_session):
+    """A 1 kB workbook with a cell in row 1,048,576: read row by row it was a million empty rows (seconds
+    of a server's time per upload); it is refused once the empty rows pass the bound."""
+    response = upload(admin, xlsx_with_a_huge_dimension(), filename="parts.xlsx")
+    assert response.status_code == 422
+    assert f"more than {importing.MAX_BLANK_ROWS} empty rows" in page_text(response)
+    assert db_session.query(Part).count() == 0
 
 
 def test_a_csv_field_over_the_csv_modules_limit_is_refused_with_a_message(admin, db_session):
