@@ -437,7 +437,8 @@
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
       navigator.serviceWorker.addEventListener("message", (event) => {
         if (event.data?.type === "outbox-changed") refreshBadge();
-        if (event.data?.type === "warmed") {
+        // Every open page hears of a pass; only the signed-in user's own counts here.
+        if (event.data?.type === "warmed" && event.data.stamp?.startsWith(`${userId()}:`)) {
           sessionStorage.setItem("pages-kept", String(event.data.kept));
           sessionStorage.setItem("pages-warmed", event.data.stamp); // done: not again for a while
           document.documentElement.dataset.pagesWarmed = String(event.data.kept);

@@ -157,6 +157,8 @@ self.addEventListener("fetch", (event) => {
 
 // Keeping the pages a user needs on the road (the page sends the list after sign-in)
 
+const warming = new Map(); // stamp -> the pass keeping that user's pages, while it runs
+
 async function warm(urls, user) {
   if (!user || user !== (await signedInUser())) return 0;
   await noteUser(user);
@@ -194,11 +196,15 @@ async function replayOutbox() {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "warm") {
-    event.waitUntil(
-      warm(data.urls, String(data.user || "")).then((kept) =>
-        event.source?.postMessage({ type: "warmed", kept, stamp: data.stamp })
-      )
-    );
+    // One pass per user and stamp: a page opened while the pages are being kept waits for that pass
+    // instead of fetching them all again, and every open page hears when it is done (the page that
+    // asked may have been left meanwhile).
+    let pass = warming.get(data.stamp);
+    if (!pass) {
+      pass = warm(data.urls, String(data.user || "")).finally(() => warming.delete(data.stamp));
+      warming.set(data.stamp, pass);
+    }
+    event.waitUntil(pass.then((kept) => notifyClients({ type: "warmed", kept, stamp: data.stamp })));
   } else if (data.type === "replay") {
     event.waitUntil(replayOutbox());
   } else if (data.type === "forget-pages" && data.user) {
