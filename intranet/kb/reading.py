@@ -25,9 +25,12 @@ from intranet.listing import prepared
 
 def _latest_required_number(article_id):
     required = aliased(ArticleRevision)  # its own alias: it sits inside queries of revisions
+    # Correlated to the article of whatever query it sits in, however deep: inside an EXISTS,
+    # automatic correlation looks one level up only and took every article's revisions instead.
     return (
         select(func.max(required.number))
         .where(required.article_id == article_id, required.required.is_(True))
+        .correlate_except(required)
         .scalar_subquery()
     )
 

@@ -44,6 +44,19 @@ def test_a_required_revision_asks_its_audience_and_a_newer_one_asks_again(make_a
     assert reading.to_read_count(technician) == 1
 
 
+def test_reading_one_article_settles_it_whatever_another_articles_revision_number(make_article, make_user, db_session):
+    technician = make_user(Role.TECHNICIAN)
+    rules = make_article(title="值班制度", body="第一版", required=True, roles=["technician"])
+    safety = make_article(title="高空作业", body="第一版", required=True, roles=["technician"])
+    for body in ("第二版", "第三版"):  # the safety rules are at their third required revision
+        republish(safety, body, required=True, db_session=db_session)
+    reading.acknowledge(technician, rules)
+    db_session.commit()
+    # Only the safety rules are left to read: the duty rules' first revision was read and is their latest.
+    assert reading.to_read(technician) == [safety]
+    assert reading.to_read_count(technician) == 1
+
+
 def test_acknowledging_twice_records_once(make_article, make_user, db_session):
     technician = make_user(Role.TECHNICIAN)
     article = make_article(required=True)
