@@ -28,14 +28,30 @@ class TransactionalFlask(Flask):
     def dispatch_request(self):
         response = self.make_response(super().dispatch_request())
         if response.status_code < 400 or g.pop("keep_despite_error", False):
-            if _wrote(db.session()):
+            if has_written(db.session()):
                 db.session.commit()
-            # else a read-only request: its transaction ends when the session closes at teardown, and
-            # a commit would cost a round trip to the database and expire every object the page loaded.
+            else:
+                _end_reading()
             _run_after_commit()
         else:
             db.session.rollback()
         return response
+
+
+def _end_reading() -> None:
+    """End a read-only request's transaction with a COMMIT, keeping the objects the page loaded.
+
+    Not left to the session's close at teardown: that ends it with a ROLLBACK, after which psycopg
+    forgets every statement it prepared on the connection, so PostgreSQL would parse and plan each
+    of the next request's statements again (a third of its work on the desk page)."""
+    session = db.session()
+    if not session.in_transaction():
+        return
+    session.expire_on_commit = False  # after_request hooks still read the user the page loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 @event.listens_for(Session, "after_flush")
@@ -49,7 +65,7 @@ def _note_statement(state) -> None:
         state.session.info["wrote"] = True
 
 
-def _wrote(session) -> bool:
+def has_written(session) -> bool:
     """Whether the request changed anything: flushed, executed a statement other than a SELECT, or holds
     objects added, changed or deleted and not yet flushed."""
     return bool(session.info.get("wrote") or session.new or session.dirty or session.deleted)
