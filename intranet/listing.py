@@ -107,6 +107,17 @@ def _count_of(statement):
     return select(func.count()).select_from(counted)
 
 
+def read_rows(statement, params: dict | None = None):
+    """The rows of a statement of columns (no ORM objects), run by SQLAlchemy Core on the session's
+    connection: the ORM's execution layer, which has nothing to load here, added half again to each
+    statement's CPU (0.37 against 0.24 ms on PostgreSQL). What the session holds unflushed is flushed
+    first, as the ORM's autoflush would."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, params)
+
+
 @dataclass(frozen=True)
 class Rows:
     """A list's page read as plain rows, not ORM objects: `columns` turns the list's statement (which
@@ -130,7 +141,7 @@ def paginate(statement, number: int, size: int, rows: Rows | None = None) -> Pag
         items = list(db.session.scalars(page).unique().all())
     else:
         page = _derived(statement, ("rows", size, offset), lambda: rows.columns(statement).limit(size).offset(offset))
-        items = [rows.make(row) for row in db.session.execute(page)]
+        items = [rows.make(row) for row in read_rows(page)]
     return Page(items=items, number=number, size=size, total=total, total_capped=capped)
 
 

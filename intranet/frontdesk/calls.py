@@ -26,7 +26,7 @@ from intranet.frontdesk.events import CallAnswered, CallHandedOn
 from intranet.frontdesk.models import Appointment, CallOutcome, CallTopic, Complaint, HandOn, PhoneCall
 from intranet.jobs.models import Job
 from intranet.kb import service as kb
-from intranet.listing import prepared
+from intranet.listing import prepared, read_rows
 
 _NOT_DIGITS = ("", " ", "-", "(", ")", "+")
 
@@ -190,7 +190,7 @@ def desk_calls(actor, branch_id: int, day: date, limit: int) -> list[CallLine]:
         ),
     )
     start, end = _day_bounds(day)
-    return [CallLine(*row) for row in db.session.execute(statement, {"start": start, "end": end})]
+    return [CallLine(*row) for row in read_rows(statement, {"start": start, "end": end})]
 
 
 @dataclass

@@ -23,7 +23,7 @@ from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.events import VisitorSignedIn, VisitorSignedOut
 from intranet.frontdesk.models import IdKind, Visitor
-from intranet.listing import prepared
+from intranet.listing import prepared, read_rows
 from intranet.templating import format_moment
 
 _ID_CHARACTERS = re.compile(r"[^0-9A-Za-z]")
@@ -150,7 +150,7 @@ def inside_now(actor, branch_id: int) -> list[VisitorInside]:
             .limit(200)
         ),
     )
-    return [VisitorInside(*row) for row in db.session.execute(statement)]
+    return [VisitorInside(*row) for row in read_rows(statement)]
 
 
 def visitor_register(actor, branch_id: int | None, start: datetime, end: datetime):

@@ -28,7 +28,7 @@ from intranet.jobs.history import record
 from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus, job_reference
 from intranet.jobs.service import open_follow_up
 from intranet.jobs.survey import MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
-from intranet.listing import prepared
+from intranet.listing import prepared, read_rows
 from intranet.templating import format_moment
 
 NOTE_LENGTH = 1000
@@ -81,7 +81,7 @@ def callbacks_due_lines(actor, now: datetime, branch_id: int, limit: int) -> lis
             .limit(limit)
         ),
     )
-    return [DueCallback._make(row) for row in db.session.execute(statement, {"now": now})]
+    return [DueCallback._make(row) for row in read_rows(statement, {"now": now})]
 
 
 @dataclass

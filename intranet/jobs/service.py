@@ -25,7 +25,7 @@ from intranet.jobs.events import JobDispatched
 from intranet.jobs.filters import CallbackFilters, JobFilters, ReportFilters
 from intranet.jobs.history import record
 from intranet.jobs.models import Callback, Job, JobEvent, JobSource, JobStatus, Priority, VisitReport, job_reference
-from intranet.listing import Rows, prepared
+from intranet.listing import Rows, prepared, read_rows
 
 OPEN_FOR_WORK = (JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
 DISPATCHABLE = (JobStatus.OPEN, JobStatus.ASSIGNED, JobStatus.IN_PROGRESS)
@@ -400,8 +400,8 @@ def day_plan(
             .limit(later_shown)
         ),
     )
-    due_cards = [TodayCard._make(row) for row in db.session.execute(due, values)]
-    rows = db.session.execute(ahead, values).all()
+    due_cards = [TodayCard._make(row) for row in read_rows(due, values)]
+    rows = read_rows(ahead, values).all()
     later = [TodayCard._make(row[:-1]) for row in rows]
     return DayPlan(due=due_cards, later=later, more_later=rows[0][-1] - len(rows) if rows else 0)
 
@@ -410,4 +410,4 @@ def today_card(actor, job: Job) -> TodayCard:
     """One job's card, as Today shows it (after "Start", the card is shown again in its new state)."""
     ensure(actor, "jobs.work", job)
     statement = prepared(("today_card",), lambda: _cards().where(Job.id == bindparam("job_id")))
-    return TodayCard._make(db.session.execute(statement, {"job_id": job.id}).one())
+    return TodayCard._make(read_rows(statement, {"job_id": job.id}).one())

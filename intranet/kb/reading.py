@@ -20,7 +20,7 @@ from intranet.db_types import utcnow
 from intranet.errors import Invalid
 from intranet.extensions import db
 from intranet.kb.models import Acknowledgement, Article, ArticleRevision, ArticleStatus, audience_clause, in_audience
-from intranet.listing import prepared
+from intranet.listing import prepared, read_rows
 
 
 def _latest_required_number(article_id):
@@ -68,7 +68,7 @@ def to_read_count(actor) -> int:
         ("kb.to_read_count", actor.role, actor.branch_id),
         lambda: select(func.count()).select_from(_to_read_statement(actor, bindparam("reader_id")).subquery()),
     )
-    return db.session.scalar(statement, {"reader_id": actor.id})
+    return read_rows(statement, {"reader_id": actor.id}).scalar()
 
 
 def needs_acknowledgement(actor, article: Article) -> bool:

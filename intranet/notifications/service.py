@@ -18,6 +18,7 @@ from intranet.access import scoping
 from intranet.auth.models import User
 from intranet.db_types import utcnow
 from intranet.extensions import db
+from intranet.listing import read_rows
 from intranet.notifications import tasks
 from intranet.notifications.kinds import NotificationKind
 from intranet.notifications.models import Notification, PushState, PushSubscription
@@ -164,7 +165,7 @@ _UNREAD = (
 
 
 def unread_count(actor) -> int:
-    return db.session.scalar(_UNREAD, {"recipient_id": actor.id})
+    return read_rows(_UNREAD, {"recipient_id": actor.id}).scalar()
 
 
 def get_notification(actor, notification_id: int) -> Notification:

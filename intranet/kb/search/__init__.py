@@ -14,7 +14,7 @@ from intranet.extensions import db
 from intranet.kb.models import Article, ArticleSearchText
 from intranet.kb.search import postgres_fts, segment, sqlite_fts
 from intranet.kb.search.snippets import highlight, snippet, term_pattern
-from intranet.listing import prepared
+from intranet.listing import prepared, read_rows
 
 
 @dataclass
@@ -77,12 +77,12 @@ def _visible_hits(backend, terms: list[str], any_term: bool, visible, visible_ke
                 ("kb.matches", backend.__name__, tier, round_),
                 lambda matches=matches, round_=round_: matches().limit(CANDIDATES).offset(round_ * CANDIDATES),
             )
-            page = db.session.execute(statement, {"query": query}).all()
+            page = read_rows(statement, {"query": query}).all()
             ranked = [row for row in page if row.article_id not in seen]
             seen.update(row.article_id for row in ranked)
             if ranked:
                 rank_of = {row.article_id: row.rank for row in ranked}
-                rows = db.session.execute(readable, {"ids": list(rank_of)}).all()
+                rows = read_rows(readable, {"ids": list(rank_of)}).all()
                 found += sorted(((tier, rank_of[row.id], row.id, row) for row in rows), key=lambda item: item[:3])
             if len(found) >= limit or len(page) < CANDIDATES:
                 break
