@@ -1,5 +1,6 @@
 """The Branch table."""
 
+import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from intranet.access import scoping
 from intranet.db_types import UTCDateTime, utcnow
 from intranet.extensions import db
+
+
+def new_stamp() -> str:
+    return uuid.uuid4().hex
 
 
 class Branch(db.Model):
@@ -22,6 +27,10 @@ class Branch(db.Model):
     phone: Mapped[str] = mapped_column(String(30), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A new random value whenever the branch's desk settings or working calendar change: each app
+    # process keeps what it read of them under it (frontdesk.branch_calendar). Random, not a counter,
+    # so that a database restored or rebuilt under a running process never repeats an old stamp.
+    calendar_stamp: Mapped[str] = mapped_column(String(32), default=new_stamp, server_default="")
 
     def __repr__(self) -> str:
         return f"<Branch {self.code}>"

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
 
 from intranet.access import scoping
 from intranet.access.permissions import ensure
-from intranet.branches.models import Branch
+from intranet.branches.models import Branch, new_stamp
 from intranet.business_calendar import (
     BusinessCalendar,
     CalendarError,
@@ -21,7 +22,7 @@ from intranet.business_calendar import (
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.models import WEEKDAY_FIELDS, CalendarDay, DayKind, DeskSettings
-from intranet.listing import prepared
+from intranet.unit_of_work import has_written
 
 DEFAULTS = {
     "answer_minutes": 480,
@@ -45,97 +46,86 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def _per_request(kind: str, branch_id: int, make):
-    """Read once per request: the desk page asks several parts for the same branch's settings."""
-    if not has_request_context():
-        return make()
-    cache = g.setdefault("desk_branch_cache", {})
-    if (kind, branch_id) not in cache:
-        cache[(kind, branch_id)] = make()
-    return cache[(kind, branch_id)]
+@dataclass(frozen=True)
+class BranchSettings:
+    """A branch's desk settings as read: shared by a process's threads, so never changed in place."""
+
+    branch_id: int
+    answer_minutes: int
+    warn_percent_left: int
+    booking_lead_hours: int
+    no_show_minutes: int
+    hours_mon: str
+    hours_tue: str
+    hours_wed: str
+    hours_thu: str
+    hours_fri: str
+    hours_sat: str
+    hours_sun: str
+
+    def week_texts(self) -> list[str]:
+        return [getattr(self, name) or "" for name in WEEKDAY_FIELDS]
 
 
-def _changed() -> None:
-    if has_request_context():
-        g.pop("desk_branch_cache", None)
+# branch id -> (the branch's calendar stamp, its settings and calendar), as this process last read
+# them. The stamp is a new random value whenever they change, on whichever server (see
+# _new_stamp_when_rules_change); the branch row, and so its stamp, mostly comes with the signed-in
+# user at no cost. The desk asks for the rules on every refresh of every part.
+_KEPT: dict[int, tuple[str, tuple[BranchSettings, BusinessCalendar]]] = {}
 
 
-def settings_of(branch_id: int) -> DeskSettings:
-    """The branch's settings, or (unsaved) the defaults when it has none yet."""
-
-    def read():
-        statement = prepared(
-            ("desk_settings",), lambda: select(DeskSettings).where(DeskSettings.branch_id == bindparam("branch_id"))
-        )
-        settings = db.session.scalar(statement, {"branch_id": branch_id})
-        return settings if settings is not None else DeskSettings(branch_id=branch_id, **DEFAULTS)
-
-    return _per_request("settings", branch_id, read)
+def settings_of(branch_id: int) -> BranchSettings:
+    """The branch's settings, or the defaults when it has none yet."""
+    return _rules_of(branch_id)[0]
 
 
 def calendar_of(branch_id: int) -> BusinessCalendar:
     """The branch's working calendar: its week, company-wide holidays and its own exceptions."""
-    return _per_request("calendar", branch_id, lambda: _read_calendar(branch_id))
+    return _rules_of(branch_id)[1]
 
 
-def day_calendar_of(branch_id: int, day: date) -> BusinessCalendar:
-    """calendar_of() knowing only `day`'s exceptions: enough for that day's hours (the desk asks for
-    today's closing time on every refresh), without reading the other days."""
-    if _cached("calendar", branch_id):
-        return calendar_of(branch_id)
-    return _per_request(f"calendar {day}", branch_id, lambda: _read_day(branch_id, day))
+def _rules_of(branch_id: int) -> tuple[BranchSettings, BusinessCalendar]:
+    session = db.session()
+    branch = session.get(Branch, branch_id)
+    if branch is None or has_written(session):  # this transaction may have changed them: as it sees them
+        return _read_rules(branch_id)
+    kept = _KEPT.get(branch_id)
+    if kept is None or kept[0] != branch.calendar_stamp:
+        kept = _KEPT[branch_id] = (branch.calendar_stamp, _read_rules(branch_id))
+    return kept[1]
 
 
-def _cached(kind: str, branch_id: int) -> bool:
-    return has_request_context() and (kind, branch_id) in g.get("desk_branch_cache", {})
-
-
-def _read_day(branch_id: int, day: date) -> BusinessCalendar:
-    """The day's calendar; with the settings in the same statement when they are not read yet (one
-    row per exception of the day, or one row without any)."""
-    if _cached("settings", branch_id):
-        return _read_calendar(branch_id, day)
-    statement = prepared(
-        ("branch_day",),
-        lambda: (
-            select(DeskSettings, CalendarDay)
-            .select_from(Branch)
-            .outerjoin(DeskSettings, DeskSettings.branch_id == Branch.id)
-            .outerjoin(
-                CalendarDay,
-                and_(
-                    CalendarDay.day == bindparam("day"),
-                    or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == Branch.id),
-                ),
-            )
-            .where(Branch.id == bindparam("branch_id"))
-            .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
-        ),
+def _read_rules(branch_id: int) -> tuple[BranchSettings, BusinessCalendar]:
+    row = db.session.scalar(select(DeskSettings).where(DeskSettings.branch_id == branch_id))
+    values = DEFAULTS if row is None else {name: getattr(row, name) for name in DEFAULTS}
+    settings = BranchSettings(branch_id=branch_id, **values)
+    days = db.session.scalars(
+        select(CalendarDay)
+        .where(or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == branch_id))
+        .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
     )
-    rows = db.session.execute(statement, {"branch_id": branch_id, "day": day}).all()
-    found = rows[0][0] if rows else None
-    settings = _per_request("settings", branch_id, lambda: found or DeskSettings(branch_id=branch_id, **DEFAULTS))
-    return _calendar(settings, [row for _settings, row in rows if row is not None])
+    return settings, _calendar(settings, days)
 
 
-def _read_calendar(branch_id: int, day: date | None = None) -> BusinessCalendar:
-    settings = settings_of(branch_id)
+@event.listens_for(Session, "after_flush")
+def _new_stamp_when_rules_change(session, _context) -> None:
+    """A new calendar stamp for every branch whose settings or calendar this flush changed (every
+    branch for a company-wide day): each process reads those rules again on its next request."""
+    changed = [
+        item
+        for item in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(item, DeskSettings | CalendarDay)
+    ]
+    if not changed:
+        return
+    branch_ids = {item.branch_id for item in changed}
+    statement = update(Branch).values(calendar_stamp=new_stamp())
+    if None not in branch_ids:
+        statement = statement.where(Branch.id.in_(branch_ids))
+    session.connection().execute(statement)
 
-    def build():
-        statement = (
-            select(CalendarDay)
-            .where(or_(CalendarDay.branch_id.is_(None), CalendarDay.branch_id == bindparam("branch_id")))
-            .order_by(CalendarDay.branch_id.is_not(None))  # company-wide first, so a branch's own row wins
-        )
-        return statement if day is None else statement.where(CalendarDay.day == bindparam("day"))
 
-    statement = prepared(("calendar_days", day is None), build)
-    return _calendar(
-        settings, db.session.scalars(statement, {"branch_id": branch_id, **({} if day is None else {"day": day})})
-    )
-
-
-def _calendar(settings: DeskSettings, days) -> BusinessCalendar:
+def _calendar(settings: BranchSettings, days) -> BusinessCalendar:
     week = week_from_texts(settings.week_texts())
     exceptions = {}
     for row in days:
@@ -187,7 +177,6 @@ def save_settings(actor, branch: Branch, data: SettingsData) -> DeskSettings:
     for name, text in zip(WEEKDAY_FIELDS, week, strict=True):
         setattr(settings, name, text)
     db.session.flush()
-    _changed()
     return settings
 
 
@@ -214,7 +203,6 @@ def add_calendar_day(actor, branch: Branch | None, day: date, kind: str, name: s
     row = CalendarDay(branch_id=branch_id, day=day, kind=kind, name=name.strip(), hours=hours)
     db.session.add(row)
     db.session.flush()
-    _changed()
     return row
 
 
@@ -222,7 +210,6 @@ def remove_calendar_day(actor, row: CalendarDay) -> None:
     ensure(actor, "desk.manage", row)
     db.session.delete(row)
     db.session.flush()
-    _changed()
 
 
 def calendar_days(branch_id: int, since: date, limit: int = 100) -> list[CalendarDay]:

@@ -20,7 +20,7 @@ from intranet.access.permissions import ensure
 from intranet.branches.models import Branch
 from intranet.errors import Conflict, Invalid, NotAllowed
 from intranet.extensions import db
-from intranet.frontdesk.branch_calendar import calendar_of, day_calendar_of, local_day
+from intranet.frontdesk.branch_calendar import calendar_of, local_day
 from intranet.frontdesk.complaints import open_at_close
 from intranet.frontdesk.events import CloseOutSigned, DayClosedOut
 from intranet.frontdesk.models import CloseOut, CloseOutEntry, Complaint, Visitor
@@ -30,7 +30,7 @@ from intranet.templating import format_moment
 
 
 def closing_time(branch_id: int, day: date) -> datetime | None:
-    return day_calendar_of(branch_id, day).closing_time(day)
+    return calendar_of(branch_id).closing_time(day)
 
 
 def _existing(branch_id: int, day: date) -> CloseOut | None:

@@ -57,19 +57,18 @@ DESK_CALLBACKS = 8
 DESK_CALLS = 8
 
 
-# Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part).
+# Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part);
+# the branch's settings and calendar are kept by the process (branch_calendar).
 def _appointments_part(actor, branch: Branch, now: datetime) -> dict:
     lines, counts = appointments.desk_board(actor, branch.id, local_day(now), DESK_ROWS)
-    grace = settings_of(branch.id).no_show_minutes if lines else 0  # read only when a line needs it
+    grace = settings_of(branch.id).no_show_minutes
     return {"board": [(line, appointments.board_state(line, now, grace)) for line in lines], "day_counts": counts}
 
 
 def _visitors_part(actor, branch: Branch, now: datetime) -> dict:
-    inside = visitors.inside_now(actor, branch.id)
-    if not inside:  # the closing time matters only to visitors still signed in
-        return {"in_building": inside, "after_closing": False}
     closes_at = closing_time(branch.id, local_day(now))
-    return {"in_building": inside, "after_closing": closes_at is not None and now >= closes_at}
+    after_closing = closes_at is not None and now >= closes_at
+    return {"in_building": visitors.inside_now(actor, branch.id), "after_closing": after_closing}
 
 
 def _complaints_part(actor, branch: Branch, now: datetime) -> dict:
@@ -88,7 +87,6 @@ def _calls_part(actor, branch: Branch, now: datetime) -> dict:
     return {"calls": today, "empty_call_form": CallForm}
 
 
-# The visitors before the appointments: their closing time reads the settings the board's no-shows need.
 DESK_PARTS = {
     "desk-visitors": ("frontdesk/_desk_visitors.html", _visitors_part),
     "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
