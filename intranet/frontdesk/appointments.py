@@ -35,7 +35,7 @@ from intranet.frontdesk.events import (
 from intranet.frontdesk.models import Appointment, AppointmentSlot, AppointmentStatus, ServiceType
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource, Priority
-from intranet.listing import prepared
+from intranet.listing import prepared, read_rows
 from intranet.templating import format_moment
 
 EXPECTED = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.UNREACHABLE)
@@ -451,14 +451,13 @@ def desk_board(actor, branch_id: int, day: date, limit: int) -> tuple[list[Appoi
         day = (
             select(
                 *(getattr(Appointment, name) for name in AppointmentLine._fields[:-1]),
-                Customer.name.label("customer"),
+                Appointment.customer_id,
                 func.count().over(partition_by=Appointment.status).label("of_status"),
                 func.row_number().over(partition_by=Appointment.status, order_by=Appointment.id).label("nth"),
                 func.row_number()
                 .over(partition_by=expected, order_by=(Appointment.starts_at, Appointment.id))
                 .label("place"),
             )
-            .join(Customer, Customer.id == Appointment.customer_id)
             .where(
                 scoping.visible(actor, Appointment),
                 Appointment.branch_id == branch_id,
@@ -468,12 +467,25 @@ def desk_board(actor, branch_id: int, day: date, limit: int) -> tuple[list[Appoi
             .subquery()
         )
         shown = and_(day.c.status.in_(_EXPECTED), day.c.place <= limit)
-        return select(day, shown.label("shown")).where(or_(shown, day.c.nth == 1)).order_by(day.c.starts_at, day.c.id)
+        # The customers' names of the rows kept only, not of the whole day's bookings.
+        return (
+            select(
+                *(day.c[name] for name in AppointmentLine._fields[:-1]),
+                Customer.name.label("customer"),
+                day.c.of_status,
+                day.c.nth,
+                day.c.place,
+                shown.label("shown"),
+            )
+            .join(Customer, Customer.id == day.c.customer_id)
+            .where(or_(shown, day.c.nth == 1))
+            .order_by(day.c.starts_at, day.c.id)
+        )
 
     statement = prepared(("desk_board", actor.id, actor.role, actor.branch_id, branch_id, limit), build)
     start = datetime.combine(day, time(0), tzinfo=zone())
     lines, counts = [], {}
-    for *line, of_status, nth, _place, shown in db.session.execute(
+    for *line, of_status, nth, _place, shown in read_rows(
         statement, {"start": start, "end": start + timedelta(days=1)}
     ):
         if nth == 1:

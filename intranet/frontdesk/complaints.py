@@ -49,7 +49,7 @@ from intranet.frontdesk.models import (
 )
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource
-from intranet.listing import Rows, prepared
+from intranet.listing import Rows, prepared, read_rows
 
 ACTIVE = (ComplaintStatus.OPEN, ComplaintStatus.HANDED_ON)
 
@@ -404,22 +404,30 @@ def desk_complaints(actor, now: datetime, branch_id: int | None = None, limit: i
     ensure(actor, "desk.work")
 
     def build():
-        owner, handler = aliased(User), aliased(User)
-        statement = (
-            select(Complaint.id, Customer.name, Complaint.answer_due_at, owner.name, handler.name, Complaint.warn_at)
-            .join(Customer, Customer.id == Complaint.customer_id)
-            .join(owner, owner.id == Complaint.owner_id)
-            .outerjoin(handler, handler.id == Complaint.handler_id)
+        # The complaints first, then the names of only those shown: joined before the limit, the
+        # customers and people were read whole to name every running complaint.
+        running = (
+            select(Complaint)
             .where(scoping.visible(actor, Complaint), Complaint.status.in_([s.value for s in ACTIVE]))
+            .order_by(Complaint.answer_due_at, Complaint.id)
+            .limit(limit)
         )
         if branch_id is not None:
-            statement = statement.where(complaint_at_branch(branch_id))
-        return statement.order_by(Complaint.answer_due_at, Complaint.id).limit(limit)
+            running = running.where(complaint_at_branch(branch_id))
+        shown = aliased(Complaint, running.subquery())
+        owner, handler = aliased(User), aliased(User)
+        return (
+            select(shown.id, Customer.name, shown.answer_due_at, owner.name, handler.name, shown.warn_at)
+            .join(Customer, Customer.id == shown.customer_id)
+            .join(owner, owner.id == shown.owner_id)
+            .outerjoin(handler, handler.id == shown.handler_id)
+            .order_by(shown.answer_due_at, shown.id)
+        )
 
     key = ("desk_complaints", actor.id, actor.role, actor.branch_id, branch_id, limit)
     return [
         DeskComplaint(id_, Complaint.reference_of(id_), name, due, owner, handler, answer_time_state(due, warn, now))
-        for id_, name, due, owner, handler, warn in db.session.execute(prepared(key, build))
+        for id_, name, due, owner, handler, warn in read_rows(prepared(key, build))
     ]
 
 
