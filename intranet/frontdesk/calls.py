@@ -174,11 +174,17 @@ class CallLine(NamedTuple):
 
 def desk_calls(actor, branch_id: int, day: date, limit: int) -> list[CallLine]:
     """The day's last calls at the branch as the desk lists them: one statement of columns, the day bound per call."""
+    rows = read_rows(desk_calls_statement(actor, branch_id, limit), desk_calls_values(day))
+    return [CallLine(*row[:-1]) for row in rows]
+
+
+def desk_calls_statement(actor, branch_id: int, limit: int):
+    """The statement of desk_calls(): CallLine's columns, then the call's id (the desk also reads it with others)."""
     ensure(actor, "desk.work")
-    statement = prepared(
+    return prepared(
         ("desk_calls", actor.id, actor.role, actor.branch_id, branch_id, limit),
         lambda: (
-            select(*(getattr(PhoneCall, name) for name in CallLine._fields))
+            select(*(getattr(PhoneCall, name) for name in CallLine._fields), PhoneCall.id)
             .where(
                 scoping.visible(actor, PhoneCall),
                 PhoneCall.branch_id == branch_id,
@@ -189,8 +195,11 @@ def desk_calls(actor, branch_id: int, day: date, limit: int) -> list[CallLine]:
             .limit(limit)
         ),
     )
+
+
+def desk_calls_values(day: date) -> dict:
     start, end = _day_bounds(day)
-    return [CallLine(*row) for row in read_rows(statement, {"start": start, "end": end})]
+    return {"start": start, "end": end}
 
 
 @dataclass

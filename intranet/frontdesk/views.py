@@ -11,9 +11,10 @@ from intranet.access.permissions import requires
 from intranet.branches.models import Branch
 from intranet.branches.service import active_branches
 from intranet.extensions import db, htmx
-from intranet.frontdesk import appointments, blueprint, calls, complaints, visitors
+from intranet.frontdesk import appointments, blueprint, calls, complaints, desk_lists, visitors
 from intranet.frontdesk.branch_calendar import local_day, settings_of
 from intranet.frontdesk.closeout import closing_time
+from intranet.frontdesk.desk_lists import ShortLists
 from intranet.frontdesk.filters import day_of
 from intranet.frontdesk.forms import CallForm
 from intranet.jobs import callbacks
@@ -58,32 +59,33 @@ DESK_CALLS = 8
 
 
 # Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part);
-# the branch's settings and calendar are kept by the process (branch_calendar).
-def _appointments_part(actor, branch: Branch, now: datetime) -> dict:
+# the whole page reads the three short lists in one (desk_lists), and the branch's settings and calendar
+# are kept by the process (branch_calendar).
+def _appointments_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
     lines, counts = appointments.desk_board(actor, branch.id, local_day(now), DESK_ROWS)
     grace = settings_of(branch.id).no_show_minutes
     return {"board": [(line, appointments.board_state(line, now, grace)) for line in lines], "day_counts": counts}
 
 
-def _visitors_part(actor, branch: Branch, now: datetime) -> dict:
+def _visitors_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
+    inside = lists.visitors if lists else visitors.inside_now(actor, branch.id)
     closes_at = closing_time(branch.id, local_day(now))
-    after_closing = closes_at is not None and now >= closes_at
-    return {"in_building": visitors.inside_now(actor, branch.id), "after_closing": after_closing}
+    return {"in_building": inside, "after_closing": closes_at is not None and now >= closes_at}
 
 
-def _complaints_part(actor, branch: Branch, now: datetime) -> dict:
+def _complaints_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
     branch_id = branch.id if scoping.sees_every_branch(actor) else None
     return {"running": complaints.desk_complaints(actor, now, branch_id=branch_id, limit=DESK_ROWS)}
 
 
-def _callbacks_part(actor, branch: Branch, now: datetime) -> dict:
-    due = callbacks.callbacks_due_lines(actor, now, branch.id, limit=DESK_CALLBACKS + 1)
+def _callbacks_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
+    due = lists.callbacks if lists else callbacks.callbacks_due_lines(actor, now, branch.id, DESK_CALLBACKS + 1)
     return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
 
 
-def _calls_part(actor, branch: Branch, now: datetime) -> dict:
+def _calls_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
     # A GET: the form is empty, rendered once per language from a CallForm made only then.
-    today = calls.desk_calls(actor, branch.id, local_day(now), DESK_CALLS)
+    today = lists.calls if lists else calls.desk_calls(actor, branch.id, local_day(now), DESK_CALLS)
     return {"calls": today, "empty_call_form": CallForm}
 
 
@@ -105,9 +107,13 @@ def desk():
     if branch is not None:
         actor = current_user._get_current_object()  # the proxy once, not once per part
         # A part refreshing itself asks for itself only; the whole page loads every part.
-        wanted = [htmx.target] if wants_fragment() and htmx.target in DESK_PARTS else list(DESK_PARTS)
+        if wants_fragment() and htmx.target in DESK_PARTS:
+            wanted, lists = [htmx.target], None
+        else:
+            wanted = list(DESK_PARTS)
+            lists = desk_lists.short_lists(actor, branch.id, now, local_day(now), DESK_CALLBACKS + 1, DESK_CALLS)
         for part in wanted:
-            context |= DESK_PARTS[part][1](actor, branch, now)
+            context |= DESK_PARTS[part][1](actor, branch, now, lists)
     fragments = {target: template for target, (template, _loader) in DESK_PARTS.items()}
     return render("frontdesk/desk.html", fragments=fragments, **context)
 

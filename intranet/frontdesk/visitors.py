@@ -139,18 +139,22 @@ class VisitorInside(NamedTuple):
 
 def inside_now(actor, branch_id: int) -> list[VisitorInside]:
     """in_building() as the desk shows it: one statement of names and times, no objects."""
+    return [VisitorInside(*row) for row in read_rows(inside_now_statement(actor, branch_id))]
+
+
+def inside_now_statement(actor, branch_id: int):
+    """The statement of inside_now(), its columns those of VisitorInside (the desk also reads it with others)."""
     ensure(actor, "desk.work")
-    statement = prepared(
+    return prepared(
         ("inside_now", actor.id, actor.role, actor.branch_id, branch_id),
         lambda: (
             select(Visitor.id, Visitor.name, Visitor.badge, User.name, Visitor.signed_in_at)
             .join(User, User.id == Visitor.host_id)
             .where(scoping.visible(actor, Visitor), Visitor.branch_id == branch_id, Visitor.signed_out_at.is_(None))
-            .order_by(Visitor.signed_in_at)
+            .order_by(Visitor.signed_in_at, Visitor.id)
             .limit(200)
         ),
     )
-    return [VisitorInside(*row) for row in read_rows(statement)]
 
 
 def visitor_register(actor, branch_id: int | None, start: datetime, end: datetime):

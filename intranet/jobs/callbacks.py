@@ -69,19 +69,24 @@ class DueCallback(NamedTuple):
 
 def callbacks_due_lines(actor, now: datetime, branch_id: int, limit: int) -> list[DueCallback]:
     """The branch's callbacks due, oldest first, as names and numbers (the desk's list, refreshed all day)."""
+    rows = read_rows(callbacks_due_lines_statement(actor, branch_id, limit), {"now": now})
+    return [DueCallback._make(row[:-1]) for row in rows]
+
+
+def callbacks_due_lines_statement(actor, branch_id: int, limit: int):
+    """The statement of callbacks_due_lines(): the columns of DueCallback, then the time the callback was
+    due (the desk also reads it with others); `now` is bound when it runs."""
     ensure(actor, "callbacks.record")
-    key = ("callbacks_due_lines", actor.id, actor.role, actor.branch_id, branch_id, limit)
-    statement = prepared(
-        key,
+    return prepared(
+        ("callbacks_due_lines", actor.id, actor.role, actor.branch_id, branch_id, limit),
         lambda: (
             _due(actor, bindparam("now"), branch_id)
-            .with_only_columns(Job.id, Customer.name, Customer.phone, maintain_column_froms=True)
+            .with_only_columns(Job.id, Customer.name, Customer.phone, Job.callback_due_at, maintain_column_froms=True)
             .join(Customer, Customer.id == Job.customer_id)
             .order_by(Job.callback_due_at, Job.id)
             .limit(limit)
         ),
     )
-    return [DueCallback._make(row) for row in read_rows(statement, {"now": now})]
 
 
 @dataclass

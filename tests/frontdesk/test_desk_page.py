@@ -1,0 +1,88 @@
+"""The desk page's short lists (visitors in the building, callbacks due, the day's calls): read together
+for the whole page, each alone when its part refreshes, and the same either way."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from intranet.db_types import utcnow
+from intranet.frontdesk.models import PhoneCall, Visitor
+
+PARTS = ("desk-visitors", "desk-callbacks", "desk-call-list")
+
+
+def names_in(html: str, part: str) -> list[str]:
+    """The names a part lists, top to bottom."""
+    section = re.search(rf'<(section|div) id="{part}".*?</\1>', html, re.S).group(0)
+    return re.findall(r"«([^»]+)»", section)
+
+
+@pytest.fixture
+def busy_desk(db_session, receptionist, manager, make_branch, make_user, make_customer, make_site, make_job):
+    now = utcnow()
+    elsewhere = make_branch()
+    colleague = make_user(branch=elsewhere)
+
+    def visitor(name, minutes_ago, branch_id=receptionist.branch_id, host=manager, out=False):
+        signed_in = now - timedelta(minutes=minutes_ago)
+        db_session.add(
+            Visitor(
+                branch_id=branch_id,
+                name=f"«{name}»",
+                purpose="meeting",
+                host_id=host.id,
+                id_kind="passport",
+                id_last4="1234",
+                signed_in_at=signed_in,
+                signed_in_by_id=host.id,
+                signed_out_at=signed_in + timedelta(minutes=5) if out else None,
+            )
+        )
+
+    def call(name, minutes_ago, branch_id=receptionist.branch_id, taker=receptionist):
+        db_session.add(
+            PhoneCall(
+                branch_id=branch_id,
+                taken_by_id=taker.id,
+                at=now - timedelta(minutes=minutes_ago),
+                caller_name=f"«{name}»",
+                number="13800000000",
+                topic="enquiry",
+                outcome="answered",
+            )
+        )
+
+    def callback(name, hours_ago, **values):
+        site = make_site(customer=make_customer(name=f"«{name}»", **values))
+        make_job(
+            site=site, status="done", done_at=now - timedelta(days=2), callback_due_at=now - timedelta(hours=hours_ago)
+        )
+
+    visitor("Visitor who came second", 30)
+    visitor("Visitor who came first", 90)
+    visitor("Visitor who left", 60, out=True)
+    visitor("Visitor elsewhere", 10, branch_id=elsewhere.id, host=colleague)
+    call("Earlier caller", 3)  # minutes ago: still today wherever the test runs near midnight
+    call("Latest caller", 1)
+    call("Caller elsewhere", 2, branch_id=elsewhere.id, taker=colleague)
+    callback("Callback due later", 1)
+    callback("Callback due first", 5)
+    callback("Callback elsewhere", 3, branch=elsewhere)
+    db_session.commit()
+
+
+def test_the_short_lists_are_in_order_and_of_the_desks_branch_only(client, receptionist, busy_desk):
+    client.login(receptionist)
+    page = client.get("/desk").get_data(as_text=True)
+    assert names_in(page, "desk-visitors") == ["Visitor who came first", "Visitor who came second"]
+    assert names_in(page, "desk-call-list") == ["Latest caller", "Earlier caller"]
+    assert names_in(page, "desk-callbacks") == ["Callback due first", "Callback due later"]
+
+
+def test_a_part_refreshed_alone_lists_what_the_whole_page_lists(client, receptionist, busy_desk):
+    client.login(receptionist)
+    page = client.get("/desk").get_data(as_text=True)
+    for part in PARTS:
+        alone = client.htmx_get("/desk", part).get_data(as_text=True)
+        assert names_in(alone, part) == names_in(page, part)
