@@ -97,6 +97,49 @@ class Server:
         self.log.close()
 
 
+class CpuMeter:
+    """CPU seconds used by the server's worker processes and, on PostgreSQL, by the database's backends:
+    what a page costs, whatever else the machine runs meanwhile (latency under load follows it)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server: "Server", database: Database):
+        self.server, self.database = server, database
+
+    def _processes(self) -> tuple[list[int], list[int]]:
+        pid = self.server.process.pid
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            workers = [int(child) for child in children.read().split()]
+        backends = []
+        if self.database.backend == "postgresql":
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                rows = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database.name,))
+                backends = [row[0] for row in rows]
+        return workers, backends
+
+    @classmethod
+    def _seconds(cls, pids) -> float:
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile: its time is lost, a few ms at most
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total / cls.TICK
+
+    def start(self) -> None:
+        self._workers, self._backends = self._processes()
+        self._app, self._db = self._seconds(self._workers), self._seconds(self._backends)
+
+    def stop(self) -> tuple[float, float]:
+        """(app, database) CPU seconds since start(); backends that started meanwhile count from zero."""
+        workers, backends = self._processes()
+        app = self._seconds(set(self._workers) | set(workers)) - self._app
+        return app, self._seconds(set(self._backends) | set(backends)) - self._db
+
+
 def sign_in(port: int, login: str, password: str = "demo1234") -> str:
     """Return the Cookie header of a signed-in session."""
     jar = http.cookiejar.CookieJar()
