@@ -399,9 +399,18 @@ class DeskComplaint(NamedTuple):
     state: str  # answer_time_state(): "overdue", "near" or ""
 
 
-def desk_complaints(actor, now: datetime, branch_id: int | None = None, limit: int = 30) -> list[DeskComplaint]:
-    """running_complaints() as the desk shows them: names and times only, one statement, no objects."""
+def desk_complaints(actor, now: datetime, branch_id: int, limit: int) -> list[DeskComplaint]:
+    """running_complaints() as the desk of `branch_id` shows them: names and times only, one statement, no
+    objects. An administrator's desk shows the branch's; anyone else's their whole reach, which also holds
+    the complaints they received elsewhere and those handed to their branch."""
+    return [desk_complaint(*row, now) for row in read_rows(desk_complaints_statement(actor, branch_id, limit))]
+
+
+def desk_complaints_statement(actor, branch_id: int, limit: int):
+    """The statement of desk_complaints(): the arguments of desk_complaint() but `now` (the desk also reads
+    it with others)."""
     ensure(actor, "desk.work")
+    at_branch = branch_id if scoping.sees_every_branch(actor) else None
 
     def build():
         # The complaints first, then the names of only those shown: joined before the limit, the
@@ -412,8 +421,8 @@ def desk_complaints(actor, now: datetime, branch_id: int | None = None, limit: i
             .order_by(Complaint.answer_due_at, Complaint.id)
             .limit(limit)
         )
-        if branch_id is not None:
-            running = running.where(complaint_at_branch(branch_id))
+        if at_branch is not None:
+            running = running.where(complaint_at_branch(at_branch))
         shown = aliased(Complaint, running.subquery())
         owner, handler = aliased(User), aliased(User)
         return (
@@ -424,11 +433,15 @@ def desk_complaints(actor, now: datetime, branch_id: int | None = None, limit: i
             .order_by(shown.answer_due_at, shown.id)
         )
 
-    key = ("desk_complaints", actor.id, actor.role, actor.branch_id, branch_id, limit)
-    return [
-        DeskComplaint(id_, Complaint.reference_of(id_), name, due, owner, handler, answer_time_state(due, warn, now))
-        for id_, name, due, owner, handler, warn in read_rows(prepared(key, build))
-    ]
+    return prepared(("desk_complaints", actor.id, actor.role, actor.branch_id, at_branch, limit), build)
+
+
+def desk_complaint(
+    id_: int, customer: str, due: datetime, owner: str, handler: str | None, warn: datetime, now: datetime
+) -> DeskComplaint:
+    return DeskComplaint(
+        id_, Complaint.reference_of(id_), customer, due, owner, handler, answer_time_state(due, warn, now)
+    )
 
 
 def complaints_of_job(actor, job: Job) -> list[Complaint]:

@@ -14,7 +14,7 @@ from intranet.extensions import db, htmx
 from intranet.frontdesk import appointments, blueprint, calls, complaints, desk_lists, visitors
 from intranet.frontdesk.branch_calendar import local_day, settings_of
 from intranet.frontdesk.closeout import closing_time
-from intranet.frontdesk.desk_lists import ShortLists
+from intranet.frontdesk.desk_lists import CALLBACKS, CALLS, COMPLAINTS, DeskLists
 from intranet.frontdesk.filters import day_of
 from intranet.frontdesk.forms import CallForm
 from intranet.jobs import callbacks
@@ -59,31 +59,31 @@ DESK_CALLS = 8
 
 
 # Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part);
-# the whole page reads the three short lists in one (desk_lists), and the branch's settings and calendar
+# the whole page reads four of the lists in one (desk_lists), and the branch's settings and calendar
 # are kept by the process (branch_calendar).
-def _appointments_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
+def _appointments_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
     lines, counts = appointments.desk_board(actor, branch.id, local_day(now), DESK_ROWS)
     grace = settings_of(branch.id).no_show_minutes
     return {"board": [(line, appointments.board_state(line, now, grace)) for line in lines], "day_counts": counts}
 
 
-def _visitors_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
+def _visitors_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
     inside = lists.visitors if lists else visitors.inside_now(actor, branch.id)
     closes_at = closing_time(branch.id, local_day(now))
     return {"in_building": inside, "after_closing": closes_at is not None and now >= closes_at}
 
 
-def _complaints_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
-    branch_id = branch.id if scoping.sees_every_branch(actor) else None
-    return {"running": complaints.desk_complaints(actor, now, branch_id=branch_id, limit=DESK_ROWS)}
+def _complaints_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
+    running = lists.complaints if lists else complaints.desk_complaints(actor, now, branch.id, DESK_ROWS)
+    return {"running": running}
 
 
-def _callbacks_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
+def _callbacks_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
     due = lists.callbacks if lists else callbacks.callbacks_due_lines(actor, now, branch.id, DESK_CALLBACKS + 1)
     return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
 
 
-def _calls_part(actor, branch: Branch, now: datetime, lists: ShortLists | None) -> dict:
+def _calls_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
     # A GET: the form is empty, rendered once per language from a CallForm made only then.
     today = lists.calls if lists else calls.desk_calls(actor, branch.id, local_day(now), DESK_CALLS)
     return {"calls": today, "empty_call_form": CallForm}
@@ -111,7 +111,8 @@ def desk():
             wanted, lists = [htmx.target], None
         else:
             wanted = list(DESK_PARTS)
-            lists = desk_lists.short_lists(actor, branch.id, now, local_day(now), DESK_CALLBACKS + 1, DESK_CALLS)
+            limits = {COMPLAINTS: DESK_ROWS, CALLBACKS: DESK_CALLBACKS + 1, CALLS: DESK_CALLS}
+            lists = desk_lists.desk_lists(actor, branch.id, now, local_day(now), limits)
         for part in wanted:
             context |= DESK_PARTS[part][1](actor, branch, now, lists)
     fragments = {target: template for target, (template, _loader) in DESK_PARTS.items()}

@@ -182,6 +182,9 @@ def test_the_desk_lists_running_complaints_overdue_first(client, db_session, rec
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     assert text.index(late.reference) < text.index(fresh.reference)
     assert "Overdue" in text  # computed from the clock at the time the desk is shown
+    whole = page_text(client.get("/desk", headers={"Accept-Language": "en"}))  # read with the desk's other lists
+    assert whole.index(late.reference) < whole.index(fresh.reference)
+    assert whole.count("Overdue") == text.count("Overdue")
 
 
 def test_receiving_from_the_form_records_a_new_customer_and_tells_the_answer_time(client, db_session, receptionist):

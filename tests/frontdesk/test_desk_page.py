@@ -1,5 +1,5 @@
-"""The desk page's short lists (visitors in the building, callbacks due, the day's calls): read together
-for the whole page, each alone when its part refreshes, and the same either way."""
+"""The desk page's lists (complaints, visitors in the building, callbacks due, the day's calls): read
+together for the whole page, each alone when its part refreshes, and the same either way."""
 
 import re
 from datetime import timedelta
@@ -9,7 +9,7 @@ import pytest
 from intranet.db_types import utcnow
 from intranet.frontdesk.models import PhoneCall, Visitor
 
-PARTS = ("desk-visitors", "desk-callbacks", "desk-call-list")
+PARTS = ("desk-complaints", "desk-visitors", "desk-callbacks", "desk-call-list")
 
 
 def names_in(html: str, part: str) -> list[str]:
