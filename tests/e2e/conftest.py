@@ -7,7 +7,6 @@ README's first command does it.
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from deploy.scale_out import free_port
 from intranet import PROJECT_ROOT
 from tests.e2e.relay import Relay
 
@@ -32,12 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TABLET_VIEWPORTS = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 STARTUP_SECONDS = 60
