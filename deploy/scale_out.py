@@ -35,10 +35,27 @@ NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 REDIS_SERVER = os.environ.get("REDIS_SERVER", shutil.which("redis-server") or "/usr/bin/redis-server")
 
 
+def _outgoing_ports() -> range:
+    """The kernel's range for the local ports of outgoing connections (Linux; the usual one elsewhere)."""
+    with contextlib.suppress(OSError, ValueError):
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return range(low, high + 1)
+    return range(32768, 61000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port free now, for a server that binds it a few seconds later.
+
+    Picked at random below the range of outgoing connections: a port the kernel hands out (bind to 0)
+    can be handed out again meanwhile, to any connection a test or a second test worker opens, and the
+    server then finds its port taken. At random, two test workers or benchmarks seldom pick the same one.
+    """
+    start = max(1024, _outgoing_ports().start - 12_000)
+    for port in secrets.SystemRandom().sample(range(start, start + 12_000), 50):
+        with socket.socket() as sock, contextlib.suppress(OSError):
+            sock.bind(("127.0.0.1", port))
+            return port
+    raise RuntimeError("no free loopback port found")
 
 
 def wait_for_http(url: str, process: "Service", seconds: float = 30) -> None:

@@ -642,3 +642,13 @@ def stock(db_session, make_user):
         db_session.commit()
 
     return put
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N` without another --dist: share the tests out as tests/parallel.py says."""
+    if config.getvalue("dist") == "load":
+        from tests.parallel import SlowFirstScheduling
+
+        return SlowFirstScheduling(config, log)
+    return None

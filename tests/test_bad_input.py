@@ -391,9 +391,10 @@ def _snapshot(app) -> str:
 
     Digesting every row after each of a few thousand requests cost half of this file's time, and most
     requests (refused ones) commit nothing. So the digest is kept with a mark the database moves on every
-    commit (SQLite's data_version, PostgreSQL's snapshot of running transactions); while the mark stands
-    still, no row can have changed and the kept digest is the digest. Any commit, even one that changes
-    nothing we digest, only makes the next call digest again.
+    commit (SQLite's data_version; on PostgreSQL, a count of the statements that wrote to the digested
+    tables and the transactions still running in this database); while the mark stands still, no row can
+    have changed and the kept digest is the digest. Any commit, even one that changes nothing we digest,
+    only makes the next call digest again.
     """
     mark = _commit_mark(app)  # read before digesting: a commit during the digest moves it for next time
     kept = _digests.get(app)
@@ -404,15 +405,45 @@ def _snapshot(app) -> str:
 
 _digests: dict = {}  # app -> (commit mark, digest)
 _marks: dict = {}  # app -> a connection of the test's own that never writes (SQLite)
+_counted: set = set()  # apps whose PostgreSQL database counts its writes
+
+# A sequence moves at once, whatever becomes of the transaction; a transaction that wrote has an id, listed
+# while it runs. The cluster-wide snapshot of transaction ids would do too, but it moves with every other
+# database's writes (the other test worker's): the digest was then made again after almost every request.
+WRITES = "bad_input_writes"
+POSTGRES_MARK = f"""
+SELECT concat((SELECT last_value || ':' || is_called FROM {WRITES}), ':',
+              (SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) FROM pg_stat_activity
+                WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()))
+"""
+
+
+def _count_writes(connection, tables: list[str]) -> None:
+    """Make every statement that writes to one of `tables` move the WRITES sequence (in the world's own database)."""
+    connection.execute(text(f"CREATE SEQUENCE {WRITES}"))
+    connection.execute(
+        text(
+            f"CREATE FUNCTION {WRITES}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN PERFORM nextval('{WRITES}'); RETURN NULL; END $$"
+        )
+    )
+    for name in tables:
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {WRITES} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {name} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {WRITES}()"
+            )
+        )
 
 
 def _commit_mark(app) -> str:
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            # Every transaction that can write has an id: a new one moves xmax, a running one that ends
-            # leaves the list of running ids. Other databases' transactions only move it more often.
-            with db.engine.connect() as connection:
-                return connection.execute(text("SELECT pg_current_snapshot()::text")).scalar()
+            with db.engine.begin() as connection:
+                if app not in _counted:
+                    _count_writes(connection, _digested_tables())
+                    _counted.add(app)
+                return connection.execute(text(POSTGRES_MARK)).scalar()
         if app not in _marks:
             _marks[app] = sqlite3.connect(db.engine.url.database, isolation_level=None, check_same_thread=False)
         # Changes whenever another connection (the app's) commits to the file.
@@ -421,13 +452,18 @@ def _commit_mark(app) -> str:
 
 def _forget(app) -> None:
     _digests.pop(app, None)
+    _counted.discard(app)
     if app in _marks:
         _marks.pop(app).close()
 
 
-def _digest(app) -> str:
+def _digested_tables() -> list[str]:
     skip = {LoginAttempt.__tablename__, "sign_in"}
-    tables = [table.name for table in db.metadata.sorted_tables if table.name not in skip]
+    return [table.name for table in db.metadata.sorted_tables if table.name not in skip]
+
+
+def _digest(app) -> str:
+    tables = _digested_tables()
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             # One round trip: the server digests each table's rows.

@@ -5,9 +5,9 @@ README's first command does it.
 """
 
 import contextlib
+import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from deploy.scale_out import free_port
 from intranet import PROJECT_ROOT
 from tests.e2e.relay import Relay
 
@@ -34,13 +35,13 @@ CHROMIUM_ARGS = [
 TABLET_VIEWPORTS = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 STARTUP_SECONDS = 60
+RUN_FLASK_COMMANDS = """
+import json, sys
+from flask.cli import cli
+for args in sys.argv[1:]:
+    cli.main(json.loads(args), prog_name="flask", standalone_mode=False)
+"""
 
 
 class LiveServer:
@@ -65,9 +66,11 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
-    def flask(self, *args: str) -> None:
+    def flask(self, *commands: list[str]) -> None:
+        """Run flask commands one after the other in one process, as `flask ARGS` would: the app and its
+        search dictionary are loaded once, not once a command."""
         subprocess.run(
-            [sys.executable, "-m", "flask", *args],
+            [sys.executable, "-c", RUN_FLASK_COMMANDS, *(json.dumps(args) for args in commands)],
             cwd=PROJECT_ROOT,
             env=self.env,
             check=True,
@@ -124,8 +127,7 @@ class LiveServer:
 def serve_demo(workdir: Path, database_url: str | None = None, gunicorn: bool = False):
     """A migrated database with the demo data behind a running server; closed when the caller resumes."""
     server = LiveServer(workdir, database_url, gunicorn)
-    server.flask("db", "upgrade")
-    server.flask("seed-demo")
+    server.flask(["db", "upgrade"], ["seed-demo"])
     server.start()
     yield server
     server.close()

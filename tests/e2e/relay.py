@@ -10,6 +10,8 @@ import socket
 import threading
 import time
 
+from deploy.scale_out import free_port
+
 
 class Relay:
     def __init__(self, target_port: int):
@@ -19,9 +21,7 @@ class Relay:
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
         self._listener = None
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.restore()
 

@@ -43,8 +43,7 @@ def live_server(tmp_path_factory, clock_file):
     """The demo on a server whose clock is the file above."""
     server = LiveServer(tmp_path_factory.mktemp("desk"))
     server.env["FLASK_APP"] = f"intranet:create_app({{'TESTING': True, 'TEST_CLOCK_FILE': {str(clock_file)!r}}})"
-    server.flask("db", "upgrade")
-    server.flask("seed-demo")
+    server.flask(["db", "upgrade"], ["seed-demo"])
     server.start()
     yield server
     server.close()

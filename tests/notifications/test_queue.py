@@ -15,6 +15,7 @@ import pytest
 from huey.consumer import Scheduler
 from sqlalchemy import func, select
 
+from deploy.scale_out import free_port
 from intranet import task_queue
 from intranet.access.roles import Role
 from intranet.extensions import db
@@ -101,9 +102,7 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is needed (scripts/ensure-test-services installs it)"
         self.binary = binary
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
 
