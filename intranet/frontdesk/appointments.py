@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from intranet import events
@@ -35,7 +35,7 @@ from intranet.frontdesk.events import (
 from intranet.frontdesk.models import Appointment, AppointmentSlot, AppointmentStatus, ServiceType
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource, Priority
-from intranet.listing import prepared, read_rows
+from intranet.listing import prepared
 from intranet.templating import format_moment
 
 EXPECTED = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.UNREACHABLE)
@@ -438,61 +438,53 @@ class AppointmentLine(NamedTuple):
     customer: str  # the customer's name
 
 
-def desk_board(actor, branch_id: int, day: date, limit: int) -> tuple[list[AppointmentLine], dict[str, int]]:
-    """The desk's view of the day: the next bookings not yet checked in (the late first), and the day's
-    bookings counted by status (the desk shows a dozen rows of a day that may hold a hundred).
-
-    One statement: the day's bookings numbered within their status and within expected-or-not; it keeps
-    the first `limit` expected and, to carry its status's count, the first of each status."""
+def desk_board_statement(actor, branch_id: int, limit: int):
+    """The desk's board: the day's next `limit` bookings not yet checked in (the late first), the columns
+    of AppointmentLine; the day's bounds are bound as `start` and `end` when it runs (the desk reads it
+    with its other lists)."""
     ensure(actor, "desk.work")
 
     def build():
-        expected = Appointment.status.in_(_EXPECTED)
-        day = (
-            select(
-                *(getattr(Appointment, name) for name in AppointmentLine._fields[:-1]),
-                Appointment.customer_id,
-                func.count().over(partition_by=Appointment.status).label("of_status"),
-                func.row_number().over(partition_by=Appointment.status, order_by=Appointment.id).label("nth"),
-                func.row_number()
-                .over(partition_by=expected, order_by=(Appointment.starts_at, Appointment.id))
-                .label("place"),
+        # The bookings first, then the customers' names of only those shown.
+        upcoming = (
+            select(*(getattr(Appointment, name) for name in AppointmentLine._fields[:-1]), Appointment.customer_id)
+            .where(
+                scoping.visible(actor, Appointment),
+                Appointment.branch_id == branch_id,
+                Appointment.starts_at >= bindparam("start"),
+                Appointment.starts_at < bindparam("end"),
+                Appointment.status.in_(_EXPECTED),
             )
+            .order_by(Appointment.starts_at, Appointment.id)
+            .limit(limit)
+            .subquery()
+        )
+        return (
+            select(*(upcoming.c[name] for name in AppointmentLine._fields[:-1]), Customer.name)
+            .join(Customer, Customer.id == upcoming.c.customer_id)
+            .order_by(upcoming.c.starts_at, upcoming.c.id)
+        )
+
+    return prepared(("desk_board", actor.id, actor.role, actor.branch_id, branch_id, limit), build)
+
+
+def day_counts_statement(actor, branch_id: int):
+    """The day's bookings at the branch counted by status: rows of (status, count); the day's bounds are
+    bound as `start` and `end` (the desk shows a dozen rows of a day that may hold a hundred)."""
+    ensure(actor, "desk.work")
+    return prepared(
+        ("day_counts", actor.id, actor.role, actor.branch_id, branch_id),
+        lambda: (
+            select(Appointment.status, func.count())
             .where(
                 scoping.visible(actor, Appointment),
                 Appointment.branch_id == branch_id,
                 Appointment.starts_at >= bindparam("start"),
                 Appointment.starts_at < bindparam("end"),
             )
-            .subquery()
-        )
-        shown = and_(day.c.status.in_(_EXPECTED), day.c.place <= limit)
-        # The customers' names of the rows kept only, not of the whole day's bookings.
-        return (
-            select(
-                *(day.c[name] for name in AppointmentLine._fields[:-1]),
-                Customer.name.label("customer"),
-                day.c.of_status,
-                day.c.nth,
-                day.c.place,
-                shown.label("shown"),
-            )
-            .join(Customer, Customer.id == day.c.customer_id)
-            .where(or_(shown, day.c.nth == 1))
-            .order_by(day.c.starts_at, day.c.id)
-        )
-
-    statement = prepared(("desk_board", actor.id, actor.role, actor.branch_id, branch_id, limit), build)
-    start = datetime.combine(day, time(0), tzinfo=zone())
-    lines, counts = [], {}
-    for *line, of_status, nth, _place, shown in read_rows(
-        statement, {"start": start, "end": start + timedelta(days=1)}
-    ):
-        if nth == 1:
-            counts[line[4]] = of_status
-        if shown:
-            lines.append(AppointmentLine(*line))
-    return lines, counts
+            .group_by(Appointment.status)
+        ),
+    )
 
 
 # The register

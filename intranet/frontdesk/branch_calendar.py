@@ -1,7 +1,7 @@
 """Each branch's desk settings and calendar: read to count the desk's promises, edited by its managers."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -138,6 +138,12 @@ def _calendar(settings: BranchSettings, days) -> BusinessCalendar:
 
 def local_day(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The local day from its midnight to the next."""
+    start = datetime.combine(day, time(0), tzinfo=zone())
+    return start, start + timedelta(days=1)
 
 
 # Editing

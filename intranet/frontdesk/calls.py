@@ -6,7 +6,7 @@ form links it back to the call (link_call), so the report can say what every cal
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
 from flask_babel import gettext as _
@@ -21,12 +21,12 @@ from intranet.customers import service as customers
 from intranet.customers.models import Customer
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
-from intranet.frontdesk.branch_calendar import zone
+from intranet.frontdesk.branch_calendar import day_bounds
 from intranet.frontdesk.events import CallAnswered, CallHandedOn
 from intranet.frontdesk.models import Appointment, CallOutcome, CallTopic, Complaint, HandOn, PhoneCall
 from intranet.jobs.models import Job
 from intranet.kb import service as kb
-from intranet.listing import prepared, read_rows
+from intranet.listing import prepared
 
 _NOT_DIGITS = ("", " ", "-", "(", ")", "+")
 
@@ -135,16 +135,11 @@ def link_call(
     db.session.flush()
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=zone())
-    return start, start + timedelta(days=1)
-
-
 def call_register(actor, branch_id: int | None, day: date, with_details: bool = True):
     """The day's calls in the actor's reach (at one branch, or every one), newest first; with_details
     also loads who took each and the article used."""
     ensure(actor, "desk.work")
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     details = (joinedload(PhoneCall.taken_by).lazyload(User.branch), joinedload(PhoneCall.article))
     statement = (
         select(PhoneCall)
@@ -156,7 +151,7 @@ def call_register(actor, branch_id: int | None, day: date, with_details: bool = 
 
 
 def calls_of_day(actor, branch_id: int, day: date, limit: int = 200, with_details: bool = True) -> list[PhoneCall]:
-    key = ("calls_of_day", actor.id, actor.role, actor.branch_id, branch_id, _day_bounds(day), limit, with_details)
+    key = ("calls_of_day", actor.id, actor.role, actor.branch_id, branch_id, day_bounds(day), limit, with_details)
     statement = prepared(key, lambda: call_register(actor, branch_id, day, with_details).limit(limit))
     return list(db.session.scalars(statement))
 
@@ -172,14 +167,9 @@ class CallLine(NamedTuple):
     handed_to: str | None
 
 
-def desk_calls(actor, branch_id: int, day: date, limit: int) -> list[CallLine]:
-    """The day's last calls at the branch as the desk lists them: one statement of columns, the day bound per call."""
-    rows = read_rows(desk_calls_statement(actor, branch_id, limit), desk_calls_values(day))
-    return [CallLine(*row[:-1]) for row in rows]
-
-
 def desk_calls_statement(actor, branch_id: int, limit: int):
-    """The statement of desk_calls(): CallLine's columns, then the call's id (the desk also reads it with others)."""
+    """The day's last calls at the branch as the desk lists them: CallLine's columns, then the call's id;
+    the day's bounds are bound as `start` and `end` (the desk reads it with its other lists)."""
     ensure(actor, "desk.work")
     return prepared(
         ("desk_calls", actor.id, actor.role, actor.branch_id, branch_id, limit),
@@ -195,11 +185,6 @@ def desk_calls_statement(actor, branch_id: int, limit: int):
             .limit(limit)
         ),
     )
-
-
-def desk_calls_values(day: date) -> dict:
-    start, end = _day_bounds(day)
-    return {"start": start, "end": end}
 
 
 @dataclass
@@ -225,7 +210,7 @@ class CallTally:
 def daily_report(actor, branch_id: int, day: date) -> tuple[list[CallTally], CallTally]:
     """The day's calls per receptionist who took them, and the branch's total."""
     ensure(actor, "desk.work")
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     calls = db.session.scalars(
         select(PhoneCall)
         .where(

@@ -1,22 +1,25 @@
 """The desk's lists in one statement: complaints by answer time, visitors in the building, callbacks due,
-the day's calls.
+the day's calls, the appointments board and the day's bookings counted by status.
 
 Each list is its own module's statement (complaints.desk_complaints_statement,
-visitors.inside_now_statement, callbacks.callbacks_due_lines_statement, calls.desk_calls_statement),
-kept whole as a subquery with its order and limit; UNION ALL stacks them with their columns in shared
-slots. On PostgreSQL every statement costs a round trip and about half a millisecond of CPU on the two
-sides, more than these few rows do, and the desk page is loaded all day. A part that refreshes itself
-alone reads its own list with its own statement. (The appointments board is not among them: its
-statement also counts the day's bookings by status.)
+visitors.inside_now_statement, callbacks.callbacks_due_lines_statement, calls.desk_calls_statement,
+appointments.desk_board_statement and day_counts_statement), kept whole as a subquery with its order and
+limit; UNION ALL stacks them with their columns in shared slots. On PostgreSQL every statement costs a
+round trip and about half a millisecond of CPU on the two sides, more than these few rows do, and the
+desk page is loaded all day. The whole page reads every list; a part that refreshes itself alone reads
+its own, through the same function.
 """
 
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import String, cast, literal, null, select, union_all
+from sqlalchemy import Integer, String, cast, literal_column, null, select, union_all
 
 from intranet.access.permissions import ensure
-from intranet.frontdesk import calls, complaints, visitors
+from intranet.db_types import UTCDateTime
+from intranet.frontdesk import appointments, calls, complaints, visitors
+from intranet.frontdesk.appointments import AppointmentLine
+from intranet.frontdesk.branch_calendar import day_bounds
 from intranet.frontdesk.calls import CallLine
 from intranet.frontdesk.complaints import DeskComplaint
 from intranet.frontdesk.visitors import VisitorInside
@@ -24,66 +27,108 @@ from intranet.jobs import callbacks
 from intranet.jobs.callbacks import DueCallback
 from intranet.listing import prepared, read_rows
 
-COMPLAINTS, VISITORS, CALLBACKS, CALLS = range(4)
+COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD, DAY_COUNTS = range(6)
 TEXTS = 5  # the most text columns of one list (a call's)
 
 
 class DeskLists(NamedTuple):
+    """The lists asked for; those not asked for are empty."""
+
     complaints: list[DeskComplaint]
     visitors: list[VisitorInside]
     callbacks: list[DueCallback]
     calls: list[CallLine]
+    board: list[AppointmentLine]
+    day_counts: dict[str, int]  # the day's bookings by status
 
 
-def _slots(part: int, statement, id_, moment, later, *texts):
-    """One list as rows of (part, id, moment, later, text1..text5): the slots every list shares."""
-    padding = [cast(null(), String)] * (TEXTS - len(texts))
+def _slots(part: int, statement, number, moment, later, *texts):
+    """One list as rows of (part, number, moment, later, text1..text5), the slots every list shares:
+    `number` is the row's id, or for a count the count. Empty slots are typed NULLs, so that the stack
+    reads the same whichever list comes first."""
+    no_time, no_text = cast(null(), UTCDateTime), cast(null(), String)
+    padding = [no_text] * (TEXTS - len(texts))
     return select(
-        literal(part).label("part"),
-        id_.label("id"),
-        moment.label("moment"),
-        later.label("later"),
+        literal_column(str(part), Integer).label("part"),
+        number.label("number"),
+        (no_time if moment is None else moment).label("moment"),
+        (no_time if later is None else later).label("later"),
         *(text.label(f"text{n}") for n, text in enumerate([*texts, *padding], start=1)),
     ).select_from(statement)
 
 
-def desk_lists(actor, branch_id: int, now: datetime, day: date, limits: dict[int, int]) -> DeskLists:
-    """desk_complaints() at the branch, inside_now(), callbacks_due_lines() and desk_calls(), in one
-    statement; `limits` is each list's number of rows, by part."""
+def _complaints(actor, branch_id: int, limit: int):
+    running = complaints.desk_complaints_statement(actor, branch_id, limit).subquery()
+    complaint_id, customer, answer_due_at, owner, handler, warn_at = running.c
+    return _slots(COMPLAINTS, running, complaint_id, answer_due_at, warn_at, customer, owner, handler)
+
+
+def _visitors(actor, branch_id: int, limit: None):
+    inside = visitors.inside_now_statement(actor, branch_id).subquery()
+    visitor_id, name, badge, host, signed_in_at = inside.c
+    return _slots(VISITORS, inside, visitor_id, signed_in_at, None, name, badge, host)
+
+
+def _callbacks(actor, branch_id: int, limit: int):
+    due = callbacks.callbacks_due_lines_statement(actor, branch_id, limit).subquery()
+    job_id, customer_name, customer_phone, callback_due_at = due.c
+    return _slots(CALLBACKS, due, job_id, callback_due_at, None, customer_name, customer_phone)
+
+
+def _calls(actor, branch_id: int, limit: int):
+    taken = calls.desk_calls_statement(actor, branch_id, limit).subquery()
+    at, caller_name, number, topic, outcome, handed_to, call_id = taken.c
+    return _slots(CALLS, taken, call_id, at, None, caller_name, number, topic, outcome, handed_to)
+
+
+def _board(actor, branch_id: int, limit: int):
+    upcoming = appointments.desk_board_statement(actor, branch_id, limit).subquery()
+    appointment_id, starts_at, contact_name, service_type, status, customer = upcoming.c
+    return _slots(BOARD, upcoming, appointment_id, starts_at, None, contact_name, service_type, status, customer)
+
+
+def _day_counts(actor, branch_id: int, limit: None):
+    counted = appointments.day_counts_statement(actor, branch_id).subquery()
+    status, count = counted.c
+    return _slots(DAY_COUNTS, counted, count, None, None, status)
+
+
+_READERS = {
+    COMPLAINTS: _complaints,
+    VISITORS: _visitors,
+    CALLBACKS: _callbacks,
+    CALLS: _calls,
+    BOARD: _board,
+    DAY_COUNTS: _day_counts,
+}
+
+
+def desk_lists(actor, branch_id: int, now: datetime, day: date, limits: dict[int, int | None]) -> DeskLists:
+    """The lists named in `limits` (each list's number of rows; None for the visitors and the counts) at
+    the branch on `day`, in one statement."""
     ensure(actor, "desk.work")
-    ensure(actor, "callbacks.record")  # the statements are made once: their own checks run only then
-
-    def build():
-        # The complaints first: their two times type the shared time columns for the other lists.
-        running = complaints.desk_complaints_statement(actor, branch_id, limits[COMPLAINTS]).subquery()
-        inside = visitors.inside_now_statement(actor, branch_id).subquery()
-        due = callbacks.callbacks_due_lines_statement(actor, branch_id, limits[CALLBACKS]).subquery()
-        taken = calls.desk_calls_statement(actor, branch_id, limits[CALLS]).subquery()
-        complaint_id, customer, answer_due_at, owner, handler, warn_at = running.c
-        visitor_id, name, badge, host, signed_in_at = inside.c
-        job_id, customer_name, customer_phone, callback_due_at = due.c
-        at, caller_name, number, topic, outcome, handed_to, call_id = taken.c
-        no_time = null()
-        return union_all(
-            _slots(COMPLAINTS, running, complaint_id, answer_due_at, warn_at, customer, owner, handler),
-            _slots(VISITORS, inside, visitor_id, signed_in_at, no_time, name, badge, host),
-            _slots(CALLBACKS, due, job_id, callback_due_at, no_time, customer_name, customer_phone),
-            _slots(CALLS, taken, call_id, at, no_time, caller_name, number, topic, outcome, handed_to),
-        )
-
-    key = ("desk_lists", actor.id, actor.role, actor.branch_id, branch_id, tuple(sorted(limits.items())))
-    found = {part: [] for part in (COMPLAINTS, VISITORS, CALLBACKS, CALLS)}
-    for row in read_rows(prepared(key, build), {"now": now, **calls.desk_calls_values(day)}):
+    if CALLBACKS in limits:
+        ensure(actor, "callbacks.record")  # the statements are made once: their own checks run only then
+    parts = sorted(limits.items())
+    key = ("desk_lists", actor.id, actor.role, actor.branch_id, branch_id, tuple(parts))
+    statement = prepared(key, lambda: union_all(*(_READERS[part](actor, branch_id, rows) for part, rows in parts)))
+    start, end = day_bounds(day)
+    found = {part: [] for part in _READERS}
+    for row in read_rows(statement, {"now": now, "start": start, "end": end}):
         found[row.part].append(row)
     # Each list in its own statement's order (a UNION ALL keeps none): by time, then id; calls newest first.
-    for part, rows in found.items():
-        rows.sort(key=lambda row: (row.moment, row.id), reverse=part == CALLS)
+    for part in (COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD):
+        found[part].sort(key=lambda row: (row.moment, row.number), reverse=part == CALLS)
     return DeskLists(
         complaints=[
-            complaints.desk_complaint(row.id, row.text1, row.moment, row.text2, row.text3, row.later, now)
+            complaints.desk_complaint(row.number, row.text1, row.moment, row.text2, row.text3, row.later, now)
             for row in found[COMPLAINTS]
         ],
-        visitors=[VisitorInside(row.id, row.text1, row.text2, row.text3, row.moment) for row in found[VISITORS]],
-        callbacks=[DueCallback(row.id, row.text1, row.text2) for row in found[CALLBACKS]],
+        visitors=[VisitorInside(row.number, row.text1, row.text2, row.text3, row.moment) for row in found[VISITORS]],
+        callbacks=[DueCallback(row.number, row.text1, row.text2) for row in found[CALLBACKS]],
         calls=[CallLine(row.moment, row.text1, row.text2, row.text3, row.text4, row.text5) for row in found[CALLS]],
+        board=[
+            AppointmentLine(row.number, row.moment, row.text1, row.text2, row.text3, row.text4) for row in found[BOARD]
+        ],
+        day_counts={row.text1: row.number for row in found[DAY_COUNTS]},
     )

@@ -11,13 +11,12 @@ from intranet.access.permissions import requires
 from intranet.branches.models import Branch
 from intranet.branches.service import active_branches
 from intranet.extensions import db, htmx
-from intranet.frontdesk import appointments, blueprint, calls, complaints, desk_lists, visitors
+from intranet.frontdesk import appointments, blueprint, calls, desk_lists
 from intranet.frontdesk.branch_calendar import local_day, settings_of
 from intranet.frontdesk.closeout import closing_time
-from intranet.frontdesk.desk_lists import CALLBACKS, CALLS, COMPLAINTS, DeskLists
+from intranet.frontdesk.desk_lists import BOARD, CALLBACKS, CALLS, COMPLAINTS, DAY_COUNTS, VISITORS, DeskLists
 from intranet.frontdesk.filters import day_of
 from intranet.frontdesk.forms import CallForm
-from intranet.jobs import callbacks
 from intranet.listing import id_filter, search_text
 from intranet.rendering import render, wants_fragment
 
@@ -58,43 +57,41 @@ DESK_CALLBACKS = 8
 DESK_CALLS = 8
 
 
-# Each part is one statement of the columns it shows (the desk is refreshed all day long, part by part);
-# the whole page reads four of the lists in one (desk_lists), and the branch's settings and calendar
-# are kept by the process (branch_calendar).
-def _appointments_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
-    lines, counts = appointments.desk_board(actor, branch.id, local_day(now), DESK_ROWS)
+# The whole page reads every part's lists in one statement, a part refreshing itself its own
+# (desk_lists); the branch's settings and calendar are kept by the process (branch_calendar).
+def _appointments_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
     grace = settings_of(branch.id).no_show_minutes
-    return {"board": [(line, appointments.board_state(line, now, grace)) for line in lines], "day_counts": counts}
+    board = [(line, appointments.board_state(line, now, grace)) for line in lists.board]
+    return {"board": board, "day_counts": lists.day_counts}
 
 
-def _visitors_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
-    inside = lists.visitors if lists else visitors.inside_now(actor, branch.id)
+def _visitors_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
     closes_at = closing_time(branch.id, local_day(now))
-    return {"in_building": inside, "after_closing": closes_at is not None and now >= closes_at}
+    return {"in_building": lists.visitors, "after_closing": closes_at is not None and now >= closes_at}
 
 
-def _complaints_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
-    running = lists.complaints if lists else complaints.desk_complaints(actor, now, branch.id, DESK_ROWS)
-    return {"running": running}
+def _complaints_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
+    return {"running": lists.complaints}
 
 
-def _callbacks_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
-    due = lists.callbacks if lists else callbacks.callbacks_due_lines(actor, now, branch.id, DESK_CALLBACKS + 1)
+def _callbacks_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
+    due = lists.callbacks
     return {"callbacks": due[:DESK_CALLBACKS], "more_callbacks": len(due) > DESK_CALLBACKS}
 
 
-def _calls_part(actor, branch: Branch, now: datetime, lists: DeskLists | None) -> dict:
+def _calls_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
     # A GET: the form is empty, rendered once per language from a CallForm made only then.
-    today = lists.calls if lists else calls.desk_calls(actor, branch.id, local_day(now), DESK_CALLS)
-    return {"calls": today, "empty_call_form": CallForm}
+    return {"calls": lists.calls, "empty_call_form": CallForm}
 
 
+# Each part: its template, the lists it shows with their numbers of rows, what it makes of them.
+BOARD_LISTS = {BOARD: DESK_ROWS, DAY_COUNTS: None}
 DESK_PARTS = {
-    "desk-visitors": ("frontdesk/_desk_visitors.html", _visitors_part),
-    "desk-appointments": ("frontdesk/_desk_appointments.html", _appointments_part),
-    "desk-complaints": ("frontdesk/_desk_complaints.html", _complaints_part),
-    "desk-callbacks": ("frontdesk/_desk_callbacks.html", _callbacks_part),
-    "desk-call-list": ("frontdesk/_desk_call_list.html", _calls_part),
+    "desk-visitors": ("frontdesk/_desk_visitors.html", {VISITORS: None}, _visitors_part),
+    "desk-appointments": ("frontdesk/_desk_appointments.html", BOARD_LISTS, _appointments_part),
+    "desk-complaints": ("frontdesk/_desk_complaints.html", {COMPLAINTS: DESK_ROWS}, _complaints_part),
+    "desk-callbacks": ("frontdesk/_desk_callbacks.html", {CALLBACKS: DESK_CALLBACKS + 1}, _callbacks_part),
+    "desk-call-list": ("frontdesk/_desk_call_list.html", {CALLS: DESK_CALLS}, _calls_part),
 }
 
 
@@ -105,17 +102,14 @@ def desk():
     branch = branch_in_view()
     context = {"branch": branch, "branches": branch_choices(), "now": now}
     if branch is not None:
-        actor = current_user._get_current_object()  # the proxy once, not once per part
         # A part refreshing itself asks for itself only; the whole page loads every part.
-        if wants_fragment() and htmx.target in DESK_PARTS:
-            wanted, lists = [htmx.target], None
-        else:
-            wanted = list(DESK_PARTS)
-            limits = {COMPLAINTS: DESK_ROWS, CALLBACKS: DESK_CALLBACKS + 1, CALLS: DESK_CALLS}
-            lists = desk_lists.desk_lists(actor, branch.id, now, local_day(now), limits)
+        wanted = [htmx.target] if wants_fragment() and htmx.target in DESK_PARTS else list(DESK_PARTS)
+        limits = {list_: rows for part in wanted for list_, rows in DESK_PARTS[part][1].items()}
+        actor = current_user._get_current_object()  # the proxy once, not once per list
+        lists = desk_lists.desk_lists(actor, branch.id, now, local_day(now), limits)
         for part in wanted:
-            context |= DESK_PARTS[part][1](actor, branch, now, lists)
-    fragments = {target: template for target, (template, _loader) in DESK_PARTS.items()}
+            context |= DESK_PARTS[part][2](branch, now, lists)
+    fragments = {target: template for target, (template, _lists, _maker) in DESK_PARTS.items()}
     return render("frontdesk/desk.html", fragments=fragments, **context)
 
 

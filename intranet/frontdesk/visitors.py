@@ -23,7 +23,7 @@ from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
 from intranet.frontdesk.events import VisitorSignedIn, VisitorSignedOut
 from intranet.frontdesk.models import IdKind, Visitor
-from intranet.listing import prepared, read_rows
+from intranet.listing import prepared
 from intranet.templating import format_moment
 
 _ID_CHARACTERS = re.compile(r"[^0-9A-Za-z]")
@@ -137,13 +137,9 @@ class VisitorInside(NamedTuple):
     signed_in_at: datetime
 
 
-def inside_now(actor, branch_id: int) -> list[VisitorInside]:
-    """in_building() as the desk shows it: one statement of names and times, no objects."""
-    return [VisitorInside(*row) for row in read_rows(inside_now_statement(actor, branch_id))]
-
-
 def inside_now_statement(actor, branch_id: int):
-    """The statement of inside_now(), its columns those of VisitorInside (the desk also reads it with others)."""
+    """Who is in the building as the desk lists them: the columns of VisitorInside (the desk reads it with its
+    other lists)."""
     ensure(actor, "desk.work")
     return prepared(
         ("inside_now", actor.id, actor.role, actor.branch_id, branch_id),

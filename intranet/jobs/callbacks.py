@@ -28,7 +28,7 @@ from intranet.jobs.history import record
 from intranet.jobs.models import Callback, CallbackOutcome, Job, JobStatus, job_reference
 from intranet.jobs.service import open_follow_up
 from intranet.jobs.survey import MARKS, QUESTIONS, STAFF_NAMED_LENGTH, SUGGESTIONS_LENGTH, StaffRemark
-from intranet.listing import prepared, read_rows
+from intranet.listing import prepared
 from intranet.templating import format_moment
 
 NOTE_LENGTH = 1000
@@ -67,15 +67,9 @@ class DueCallback(NamedTuple):
         return job_reference(self.id)
 
 
-def callbacks_due_lines(actor, now: datetime, branch_id: int, limit: int) -> list[DueCallback]:
-    """The branch's callbacks due, oldest first, as names and numbers (the desk's list, refreshed all day)."""
-    rows = read_rows(callbacks_due_lines_statement(actor, branch_id, limit), {"now": now})
-    return [DueCallback._make(row[:-1]) for row in rows]
-
-
 def callbacks_due_lines_statement(actor, branch_id: int, limit: int):
-    """The statement of callbacks_due_lines(): the columns of DueCallback, then the time the callback was
-    due (the desk also reads it with others); `now` is bound when it runs."""
+    """The branch's callbacks due, oldest first, as names and numbers: the columns of DueCallback, then the
+    time the callback was due; `now` is bound when it runs (the desk reads it with its other lists)."""
     ensure(actor, "callbacks.record")
     return prepared(
         ("callbacks_due_lines", actor.id, actor.role, actor.branch_id, branch_id, limit),

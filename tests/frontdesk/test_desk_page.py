@@ -1,13 +1,16 @@
-"""The desk page's lists (complaints, visitors in the building, callbacks due, the day's calls): read
-together for the whole page, each alone when its part refreshes, and the same either way."""
+"""The desk page's lists (complaints, visitors in the building, callbacks due, the day's calls, the day's
+appointments and their counts): read together for the whole page, each alone when its part refreshes,
+and the same either way."""
 
 import re
 from datetime import timedelta
 
 import pytest
 
+from intranet import clock
 from intranet.db_types import utcnow
-from intranet.frontdesk.models import PhoneCall, Visitor
+from intranet.frontdesk.models import Appointment, AppointmentSlot, PhoneCall, Visitor
+from tests.frontdesk.conftest import at
 
 PARTS = ("desk-complaints", "desk-visitors", "desk-callbacks", "desk-call-list")
 
@@ -86,3 +89,65 @@ def test_a_part_refreshed_alone_lists_what_the_whole_page_lists(client, receptio
     for part in PARTS:
         alone = client.htmx_get("/desk", part).get_data(as_text=True)
         assert names_in(alone, part) == names_in(page, part)
+
+
+@pytest.fixture
+def booked_day(db_session, monkeypatch, receptionist, make_branch, customer):
+    """Wednesday 25 November at 10:00 at the desk, with the day's bookings in every state."""
+    monkeypatch.setattr(clock, "now", lambda: at(2026, 11, 25, 10))
+    elsewhere = make_branch()
+
+    def booking(name, hour, minute=0, status="booked", day=25, branch_id=receptionist.branch_id):
+        starts_at = at(2026, 11, day, hour, minute)
+        slot = AppointmentSlot(
+            branch_id=branch_id, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30), capacity=2
+        )
+        db_session.add(slot)
+        db_session.flush()
+        db_session.add(
+            Appointment(
+                branch_id=branch_id,
+                slot_id=slot.id,
+                starts_at=starts_at,
+                customer_id=customer.id,
+                site_id=customer.sites[0].id,
+                service_type="repair",
+                contact_name=f"«{name}»",
+                status=status,
+                booked_by_id=receptionist.id,
+                booked_at=starts_at - timedelta(days=3),
+            )
+        )
+
+    booking("Unreachable at eleven", 11, status="unreachable")
+    booking("Confirmed at half past ten", 10, 30, status="confirmed")
+    booking("Late by ten minutes", 9, 50)
+    booking("Arrived at nine", 9, status="arrived")
+    booking("No-show at eight", 8, status="no_show")
+    booking("Cancelled", 10, 45, status="cancelled")
+    booking("Tomorrow", 10, day=26)
+    booking("Elsewhere", 10, 15, branch_id=elsewhere.id)
+    for n in range(1, 12):
+        booking(f"Afternoon {n:02d}", 13, n * 4)
+    db_session.commit()
+
+
+def counts_in(html: str) -> list[int]:
+    """The board's counts: still expected, checked in, no-shows."""
+    line = re.search(r'<p class="muted desk-counts">(.*?)</p>', html, re.S).group(1)
+    return [int(number) for number in re.findall(r"\d+", line)]
+
+
+def test_the_board_lists_the_next_twelve_expected_and_counts_the_whole_day(client, receptionist, booked_day):
+    client.login(receptionist)
+    page = client.get("/desk").get_data(as_text=True)
+    assert names_in(page, "desk-appointments") == [
+        "Late by ten minutes",
+        "Confirmed at half past ten",
+        "Unreachable at eleven",
+        *(f"Afternoon {n:02d}" for n in range(1, 10)),
+    ]
+    assert counts_in(page) == [14, 1, 1]
+    alone = client.htmx_get("/desk", "desk-appointments").get_data(as_text=True)
+    assert names_in(alone, "desk-appointments") == names_in(page, "desk-appointments")
+    assert counts_in(alone) == [14, 1, 1]
