@@ -16,7 +16,6 @@ latencies also move with whatever else the machine runs, the CPU a request much 
 
 import argparse
 import itertools
-import random
 import statistics
 import threading
 import time
@@ -85,9 +84,11 @@ def bench(backend: str, jobs: int, clients: int, seconds: float, runs: int) -> d
             }
             results = {name: [] for name in phases}
             meter = CpuMeter(server, database)
+            for cookies, paths in phases.values():  # every page drawn for a second before any is timed
+                run_phase(server.port, cookies, paths, seconds=0, warmup=1)
             for run in range(1, runs + 1):
-                order = list(phases)
-                random.Random(run).shuffle(order)  # no phase always runs first on a cold cache
+                # Each phase leads a run in turn: no page always follows the same one (or comes first).
+                order = list(phases)[run - 1 :] + list(phases)[: run - 1]
                 for name in order:
                     cookies, paths = phases[name]
                     meter.start()
