@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intranet import (  # noqa: F401 (sqlite: engine events)
     cli,
     compression,
+    driver_tuning,
     errorhandlers,
     routing,
     schedule,
@@ -62,6 +63,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key_from(Path(app.instance_path))
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        driver_tuning.cache_long_statements()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
