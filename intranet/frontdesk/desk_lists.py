@@ -11,6 +11,7 @@ its own, through the same function.
 """
 
 from datetime import date, datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import Integer, String, cast, literal_column, null, select, union_all
@@ -29,6 +30,7 @@ from intranet.listing import prepared, read_rows
 
 COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD, DAY_COUNTS = range(6)
 TEXTS = 5  # the most text columns of one list (a call's)
+_BY_TIME = itemgetter(1, 0)  # a row's moment, then its number
 
 
 class DeskLists(NamedTuple):
@@ -114,21 +116,22 @@ def desk_lists(actor, branch_id: int, now: datetime, day: date, limits: dict[int
     statement = prepared(key, lambda: union_all(*(_READERS[part](actor, branch_id, rows) for part, rows in parts)))
     start, end = day_bounds(day)
     found = {part: [] for part in _READERS}
-    for row in read_rows(statement, {"now": now, "start": start, "end": end}):
-        found[row.part].append(row)
+    for part, *slots in read_rows(statement, {"now": now, "start": start, "end": end}):
+        found[part].append(slots)  # number, moment, later, text1..text5 (unpacked: a row's names cost more)
     # Each list in its own statement's order (a UNION ALL keeps none): by time, then id; calls newest first.
     for part in (COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD):
-        found[part].sort(key=lambda row: (row.moment, row.number), reverse=part == CALLS)
+        found[part].sort(key=_BY_TIME, reverse=part == CALLS)
     return DeskLists(
         complaints=[
-            complaints.desk_complaint(row.number, row.text1, row.moment, row.text2, row.text3, row.later, now)
-            for row in found[COMPLAINTS]
+            complaints.desk_complaint(number, customer, due, owner, handler, warn, now)
+            for number, due, warn, customer, owner, handler, *_ in found[COMPLAINTS]
         ],
-        visitors=[VisitorInside(row.number, row.text1, row.text2, row.text3, row.moment) for row in found[VISITORS]],
-        callbacks=[DueCallback(row.number, row.text1, row.text2) for row in found[CALLBACKS]],
-        calls=[CallLine(row.moment, row.text1, row.text2, row.text3, row.text4, row.text5) for row in found[CALLS]],
-        board=[
-            AppointmentLine(row.number, row.moment, row.text1, row.text2, row.text3, row.text4) for row in found[BOARD]
+        visitors=[
+            VisitorInside(number, name, badge, host, signed_in_at)
+            for number, signed_in_at, _, name, badge, host, *_ in found[VISITORS]
         ],
-        day_counts={row.text1: row.number for row in found[DAY_COUNTS]},
+        callbacks=[DueCallback(number, name, phone) for number, _, _, name, phone, *_ in found[CALLBACKS]],
+        calls=[CallLine(at, *texts) for _, at, _, *texts in found[CALLS]],
+        board=[AppointmentLine(number, starts_at, *texts[:4]) for number, starts_at, _, *texts in found[BOARD]],
+        day_counts={texts[0]: number for number, _, _, *texts in found[DAY_COUNTS]},
     )
