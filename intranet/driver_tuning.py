@@ -4,7 +4,7 @@ psycopg turns each statement's `%(name)s` placeholders into PostgreSQL's `$1` by
 keeps the result for statements up to 4 KB only (psycopg/_queries.py: MAX_CACHED_STATEMENT_LENGTH), to
 keep ORM-made bulk INSERTs of varying length out of it. The desk reads its six lists in one statement of
 5 KB, loaded all day: parsed again on every execution it cost 14 % of the desk's reading (callgrind,
-4.23 -> 3.62 M instructions). This app's statements are of fixed shapes (made once: listing.prepared),
+4.23 -> 3.56 M instructions). This app's statements are of fixed shapes (made once: listing.prepared),
 so a larger bound holds few more entries; the cache keeps 128 of them whatever their length.
 """
 

@@ -24,7 +24,7 @@ from intranet.customers import service as customers
 from intranet.customers.models import Customer, Site
 from intranet.errors import Conflict, Invalid
 from intranet.extensions import db
-from intranet.frontdesk.branch_calendar import calendar_of, local_day, settings_of, zone
+from intranet.frontdesk.branch_calendar import calendar_of, day_bounds, local_day, settings_of, zone
 from intranet.frontdesk.events import (
     AppointmentArrived,
     AppointmentBooked,
@@ -120,14 +120,14 @@ def bookable_slots(actor, branch_id: int, now: datetime, days: int = 14) -> list
 
 
 def slots_of_day(branch_id: int, day: date) -> list[AppointmentSlot]:
-    start = datetime.combine(day, time(0), tzinfo=zone())
+    start, end = day_bounds(day)
     return list(
         db.session.scalars(
             select(AppointmentSlot)
             .where(
                 AppointmentSlot.branch_id == branch_id,
                 AppointmentSlot.starts_at >= start,
-                AppointmentSlot.starts_at < start + timedelta(days=1),
+                AppointmentSlot.starts_at < end,
             )
             .order_by(AppointmentSlot.starts_at)
         )
@@ -411,7 +411,7 @@ def board_state(appointment: "Appointment | AppointmentLine", now: datetime, gra
 def board(actor, branch_id: int, day: date) -> list[Appointment]:
     """The day's bookings at the branch by time (no-shows are marked by the caller first)."""
     ensure(actor, "desk.work")
-    start = datetime.combine(day, time(0), tzinfo=zone())
+    start, end = day_bounds(day)
     return list(
         db.session.scalars(
             select(Appointment)
@@ -419,7 +419,7 @@ def board(actor, branch_id: int, day: date) -> list[Appointment]:
                 scoping.visible(actor, Appointment),
                 Appointment.branch_id == branch_id,
                 Appointment.starts_at >= start,
-                Appointment.starts_at < start + timedelta(days=1),
+                Appointment.starts_at < end,
             )
             .options(joinedload(Appointment.customer).lazyload(Customer.branch), joinedload(Appointment.job))
             .order_by(Appointment.starts_at, Appointment.id)

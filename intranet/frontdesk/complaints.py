@@ -409,8 +409,7 @@ def desk_complaints_statement(actor, branch_id: int, limit: int):
     def build():
         # The complaints first, then the names of only those shown: joined before the limit, the
         # customers and people were read whole to name every running complaint. Only the columns used:
-        # the desk reads this with its other lists in one statement, and psycopg re-parses a statement
-        # longer than 4 KB on every execution.
+        # the desk reads this with its other lists in one statement.
         running = (
             select(
                 Complaint.id,

@@ -1,15 +1,13 @@
 """The desk's registers as files: complaints, appointments, visitors and calls, each declared once
 (see intranet/exporting): the rows are the register's own list, with the page's filters."""
 
-from datetime import datetime, time, timedelta
-
 from flask_babel import lazy_gettext as _l
 
 from intranet import clock
 from intranet.access import scoping
 from intranet.exporting import Column, declare
 from intranet.frontdesk import appointments, calls, complaints, visitors
-from intranet.frontdesk.branch_calendar import local_day, zone
+from intranet.frontdesk.branch_calendar import day_bounds, local_day
 from intranet.frontdesk.filters import appointment_filters, complaint_filters, day_of
 from intranet.frontdesk.models import (
     Appointment,
@@ -100,8 +98,7 @@ def _branch_asked(actor, args) -> int | None:
 
 def _visitors_of_the_day(actor, args):
     day = day_of(args, "day", local_day(clock.now()))
-    start = datetime.combine(day, time(0), tzinfo=zone())
-    return visitors.visitor_register(actor, _branch_asked(actor, args), start, start + timedelta(days=1))
+    return visitors.visitor_register(actor, _branch_asked(actor, args), *day_bounds(day))
 
 
 VISITORS = declare(

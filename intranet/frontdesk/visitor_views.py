@@ -1,6 +1,6 @@
 """Routes of visitors and meeting rooms: who is in the building, signing in and out, booking a room."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +11,7 @@ from intranet.access.permissions import can, requires
 from intranet.errors import Invalid
 from intranet.forms import form_status
 from intranet.frontdesk import blueprint, rooms, visitors
-from intranet.frontdesk.branch_calendar import local_day, zone
+from intranet.frontdesk.branch_calendar import day_bounds, local_day
 from intranet.frontdesk.closeout import closing_time
 from intranet.frontdesk.exports import VISITORS
 from intranet.frontdesk.forms import RoomBookingForm, RoomForm, VisitorForm
@@ -27,7 +27,6 @@ def visitor_log():
     now = clock.now()
     branch = branch_in_view()
     day = day_arg("day", local_day(now))
-    start = datetime.combine(day, time(0), tzinfo=zone())
     closes_at = closing_time(branch.id, local_day(now)) if branch else None
     return render(
         "frontdesk/visitors.html",
@@ -36,7 +35,7 @@ def visitor_log():
         day=day,
         now=now,
         in_building=visitors.in_building(current_user, branch.id) if branch else [],
-        log=visitors.visitors_between(current_user, branch.id, start, start + timedelta(days=1)) if branch else [],
+        log=visitors.visitors_between(current_user, branch.id, *day_bounds(day)) if branch else [],
         after_closing=closes_at is not None and now >= closes_at,
     )
 
