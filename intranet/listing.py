@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import func, literal_column, or_, select, true
+from sqlalchemy import func, literal, literal_column, or_, select, true
 from sqlalchemy.sql import ColumnElement, Executable, Select
 
 from intranet.db_types import MAX_ID
@@ -28,6 +28,13 @@ def contains_text(text: str, *columns) -> ColumnElement:
         return true()
     pattern = f"%{escape_like(text)}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def one_of(column, values) -> ColumnElement:
+    """SQL: `column` IN a fixed set of values, each its own bound parameter, for statements read on
+    every page. Given a list, SQLAlchemy makes an "expanding" IN, whose text it rewrites on every
+    execution (a tenth of the desk's lists' CPU on SQLite)."""
+    return column.in_([literal(value, column.type) for value in values])
 
 
 # key -> a statement built once. SQLAlchemy takes longer to build a select with its joins and options

@@ -35,7 +35,7 @@ from intranet.frontdesk.events import (
 from intranet.frontdesk.models import Appointment, AppointmentSlot, AppointmentStatus, ServiceType
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource, Priority
-from intranet.listing import prepared
+from intranet.listing import one_of, prepared
 from intranet.templating import format_moment
 
 EXPECTED = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.UNREACHABLE)
@@ -440,8 +440,8 @@ class AppointmentLine(NamedTuple):
 
 def desk_board_statement(actor, branch_id: int, limit: int):
     """The desk's board: the day's next `limit` bookings not yet checked in (the late first), the columns
-    of AppointmentLine; the day's bounds are bound as `start` and `end` when it runs (the desk reads it
-    with its other lists)."""
+    of AppointmentLine, in no order (the desk reads it with its other lists, and desk_lists sorts); the
+    day's bounds are bound as `start` and `end` when it runs."""
     ensure(actor, "desk.work")
 
     def build():
@@ -453,16 +453,14 @@ def desk_board_statement(actor, branch_id: int, limit: int):
                 Appointment.branch_id == branch_id,
                 Appointment.starts_at >= bindparam("start"),
                 Appointment.starts_at < bindparam("end"),
-                Appointment.status.in_(_EXPECTED),
+                one_of(Appointment.status, _EXPECTED),
             )
             .order_by(Appointment.starts_at, Appointment.id)
             .limit(limit)
             .subquery()
         )
-        return (
-            select(*(upcoming.c[name] for name in AppointmentLine._fields[:-1]), Customer.name)
-            .join(Customer, Customer.id == upcoming.c.customer_id)
-            .order_by(upcoming.c.starts_at, upcoming.c.id)
+        return select(*(upcoming.c[name] for name in AppointmentLine._fields[:-1]), Customer.name).join(
+            Customer, Customer.id == upcoming.c.customer_id
         )
 
     return prepared(("desk_board", actor.id, actor.role, actor.branch_id, branch_id, limit), build)

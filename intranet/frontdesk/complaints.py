@@ -49,7 +49,7 @@ from intranet.frontdesk.models import (
 )
 from intranet.jobs import service as jobs
 from intranet.jobs.models import Job, JobSource
-from intranet.listing import Rows, prepared
+from intranet.listing import Rows, one_of, prepared
 
 ACTIVE = (ComplaintStatus.OPEN, ComplaintStatus.HANDED_ON)
 
@@ -400,8 +400,9 @@ class DeskComplaint(NamedTuple):
 
 
 def desk_complaints_statement(actor, branch_id: int, limit: int):
-    """running_complaints() as the desk of `branch_id` shows them: the arguments of desk_complaint() but `now`
-    (the desk reads it with its other lists). An administrator's desk shows the branch's; anyone else's their
+    """running_complaints() as the desk of `branch_id` shows them: the first `limit` by answer time, the
+    arguments of desk_complaint() but `now`, in no order (the desk reads it with its other lists, and a
+    UNION ALL keeps no order: desk_lists sorts). An administrator's desk shows the branch's; anyone else's their
     whole reach, which also holds the complaints they received elsewhere and those handed to their branch."""
     ensure(actor, "desk.work")
     at_branch = branch_id if scoping.sees_every_branch(actor) else None
@@ -419,7 +420,7 @@ def desk_complaints_statement(actor, branch_id: int, limit: int):
                 Complaint.handler_id,
                 Complaint.warn_at,
             )
-            .where(scoping.visible(actor, Complaint), Complaint.status.in_([s.value for s in ACTIVE]))
+            .where(scoping.visible(actor, Complaint), one_of(Complaint.status, [s.value for s in ACTIVE]))
             .order_by(Complaint.answer_due_at, Complaint.id)
             .limit(limit)
         )
@@ -432,7 +433,6 @@ def desk_complaints_statement(actor, branch_id: int, limit: int):
             .join(Customer, Customer.id == shown.c.customer_id)
             .join(owner, owner.id == shown.c.owner_id)
             .outerjoin(handler, handler.id == shown.c.handler_id)
-            .order_by(shown.c.answer_due_at, shown.c.id)
         )
 
     return prepared(("desk_complaints", actor.id, actor.role, actor.branch_id, at_branch, limit), build)

@@ -116,7 +116,7 @@ def desk_lists(actor, branch_id: int, now: datetime, day: date, limits: dict[int
     statement = prepared(key, lambda: union_all(*(_READERS[part](actor, branch_id, rows) for part, rows in parts)))
     start, end = day_bounds(day)
     found = {part: [] for part in _READERS}
-    for part, *slots in read_rows(statement, {"now": now, "start": start, "end": end}):
+    for part, *slots in read_rows(statement, {"now": now, "start": start, "end": end}).all():
         found[part].append(slots)  # number, moment, later, text1..text5 (unpacked: a row's names cost more)
     # Each list in its own statement's order (a UNION ALL keeps none): by time, then id; calls newest first.
     for part in (COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD):
