@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_day_names
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from intranet.extensions import babel
@@ -104,6 +105,31 @@ def _catalogue():
     return babel.domain_instance.get_translations()  # cached per request: see i18n.RequestCachedDomain
 
 
+# (catalogue, text) -> the text translated as markup, for `_("...")` without variables: a page says
+# dozens, the same ones on every request.
+_TRANSLATED: dict[tuple, Markup] = {}
+_TRANSLATED_LIMIT = 20_000  # the catalogues' texts a few times over; at the bound all are dropped
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, text: str, **variables) -> str:
+    """Jinja's new-style gettext (markup when escaping, always %-formatted), with a text without
+    variables translated once per catalogue. Jinja's own goes through three context calls and formats
+    the markup again on every use: half of a small part's rendering on the desk."""
+    catalogue = _catalogue()
+    if not eval_ctx.autoescape:
+        return catalogue.ugettext(text) % variables
+    if variables:
+        return Markup(catalogue.ugettext(text)) % variables
+    key = (catalogue, text)
+    translated = _TRANSLATED.get(key)
+    if translated is None:
+        if len(_TRANSLATED) >= _TRANSLATED_LIMIT:
+            _TRANSLATED.clear()
+        translated = _TRANSLATED[key] = Markup(catalogue.ugettext(text)) % {}
+    return translated
+
+
 def _install_fast_gettext(app: Flask) -> None:
     """What Flask-Babel installs, minus finding the domain through the request state on every call."""
     app.jinja_env.install_gettext_callables(
@@ -113,6 +139,8 @@ def _install_fast_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_` is an alias Jinja resolves to `gettext` on every call: both are the cached one.
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
 
 
 # (script root, endpoint, argument names, static file) -> the address cut where the ids go, and which

@@ -1,8 +1,9 @@
 """The template shortcuts taken for speed answer exactly what the slow path answers."""
 
+import jinja2
 import pytest
 from flask import render_template_string, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 
 from intranet.templating import fast_url_for
 
@@ -40,3 +41,26 @@ def test_template_gettext_follows_the_locale_of_the_moment(app):
         with force_locale("en"):
             assert render_template_string("{{ _('Jobs') }}") == "Jobs"
         assert render_template_string("{{ _('Jobs') }}") == "工单"
+
+
+GETTEXT_USES = [
+    "{{ _('Jobs') }}",
+    "{{ gettext('Jobs') }}",
+    "{{ _('Call %(name)s', name='<b>&') }}",  # the variable escaped, the text not
+    "{{ _('100%% sure') }}",  # formatted even without variables
+    "{% autoescape false %}{{ _('Call %(name)s', name='<b>') }}{% endautoescape %}",
+]
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "en"])
+def test_template_gettext_answers_what_jinjas_own_answers(app, locale):
+    reference = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    with app.test_request_context("/"), force_locale(locale):
+        reference.install_gettext_translations(get_translations(), newstyle=True)
+        for source in GETTEXT_USES:
+            expected = reference.from_string(source).render()
+            for _ in range(2):  # the first translates, the second reads what the first kept
+                assert render_template_string(source) == expected
+        assert render_template_string(GETTEXT_USES[2]) == (
+            "致电 &lt;b&gt;&amp;" if locale == "zh_Hans" else "Call &lt;b&gt;&amp;"
+        )
