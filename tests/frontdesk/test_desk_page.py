@@ -2,10 +2,12 @@
 appointments and their counts): read together for the whole page, each alone when its part refreshes,
 and the same either way."""
 
+import gc
 import re
 from datetime import timedelta
 
 import pytest
+from jinja2.runtime import Context
 
 from intranet import clock
 from intranet.db_types import utcnow
@@ -81,6 +83,20 @@ def test_the_short_lists_are_in_order_and_of_the_desks_branch_only(client, recep
     assert names_in(page, "desk-visitors") == ["Visitor who came first", "Visitor who came second"]
     assert names_in(page, "desk-call-list") == ["Latest caller", "Earlier caller"]
     assert names_in(page, "desk-callbacks") == ["Callback due first", "Callback due later"]
+
+
+def test_the_page_leaves_nothing_for_the_garbage_collector(client, receptionist, busy_desk):
+    """Its templates' contexts (and the rows they hold) are freed when the page is sent, not by a collection."""
+    client.login(receptionist)
+    client.get("/desk")
+    gc.collect()
+    gc.disable()
+    try:
+        contexts_before = sum(isinstance(o, Context) for o in gc.get_objects())
+        assert "Visitor who came first" in client.get("/desk").get_data(as_text=True)
+        assert sum(isinstance(o, Context) for o in gc.get_objects()) == contexts_before
+    finally:
+        gc.enable()
 
 
 def test_a_part_refreshed_alone_lists_what_the_whole_page_lists(client, receptionist, busy_desk):
