@@ -33,7 +33,7 @@ def contains_text(text: str, *columns) -> ColumnElement:
 def one_of(column, values) -> ColumnElement:
     """SQL: `column` IN a fixed set of values, each its own bound parameter, for statements read on
     every page. Given a list, SQLAlchemy makes an "expanding" IN, whose text it rewrites on every
-    execution (a tenth of the desk's lists' CPU on SQLite)."""
+    execution (6 % of the instructions of the desk's lists on SQLite)."""
     return column.in_([literal(value, column.type) for value in values])
 
 
