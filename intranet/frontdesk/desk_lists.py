@@ -30,7 +30,7 @@ from intranet.listing import prepared, read_rows
 
 COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD, DAY_COUNTS = range(6)
 TEXTS = 5  # the most text columns of one list (a call's)
-_BY_TIME = itemgetter(1, 0)  # a row's moment, then its number
+_BY_TIME = itemgetter(2, 1)  # a row's moment, then its number
 
 
 class DeskLists(NamedTuple):
@@ -116,22 +116,29 @@ def desk_lists(actor, branch_id: int, now: datetime, day: date, limits: dict[int
     statement = prepared(key, lambda: union_all(*(_READERS[part](actor, branch_id, rows) for part, rows in parts)))
     start, end = day_bounds(day)
     found = {part: [] for part in _READERS}
-    for part, *slots in read_rows(statement, {"now": now, "start": start, "end": end}).all():
-        found[part].append(slots)  # number, moment, later, text1..text5 (unpacked: a row's names cost more)
+    for row in read_rows(statement, {"now": now, "start": start, "end": end}).all():
+        found[row[0]].append(row)
     # Each list in its own statement's order (a UNION ALL keeps none): by time, then id; calls newest first.
     for part in (COMPLAINTS, VISITORS, CALLBACKS, CALLS, BOARD):
         found[part].sort(key=_BY_TIME, reverse=part == CALLS)
+    # Rows unpacked whole, slot by slot: by name, or with a starred rest, each row cost a call or a list more.
     return DeskLists(
         complaints=[
             complaints.desk_complaint(number, customer, due, owner, handler, warn, now)
-            for number, due, warn, customer, owner, handler, *_ in found[COMPLAINTS]
+            for _, number, due, warn, customer, owner, handler, _, _ in found[COMPLAINTS]
         ],
         visitors=[
             VisitorInside(number, name, badge, host, signed_in_at)
-            for number, signed_in_at, _, name, badge, host, *_ in found[VISITORS]
+            for _, number, signed_in_at, _, name, badge, host, _, _ in found[VISITORS]
         ],
-        callbacks=[DueCallback(number, name, phone) for number, _, _, name, phone, *_ in found[CALLBACKS]],
-        calls=[CallLine(at, *texts) for _, at, _, *texts in found[CALLS]],
-        board=[AppointmentLine(number, starts_at, *texts[:4]) for number, starts_at, _, *texts in found[BOARD]],
-        day_counts={texts[0]: number for number, _, _, *texts in found[DAY_COUNTS]},
+        callbacks=[DueCallback(number, name, phone) for _, number, _, _, name, phone, _, _, _ in found[CALLBACKS]],
+        calls=[
+            CallLine(at, caller, number, topic, outcome, handed_to)
+            for _, _, at, _, caller, number, topic, outcome, handed_to in found[CALLS]
+        ],
+        board=[
+            AppointmentLine(number, starts_at, contact, service, status, customer)
+            for _, number, starts_at, _, contact, service, status, customer, _ in found[BOARD]
+        ],
+        day_counts={status: count for _, count, _, _, status, _, _, _, _ in found[DAY_COUNTS]},
     )

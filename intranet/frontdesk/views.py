@@ -23,8 +23,9 @@ from intranet.rendering import render, wants_fragment
 
 def branch_in_view() -> Branch | None:
     """The branch a desk page is about: the actor's, or for an administrator the one asked for (else the first)."""
-    branch_id = scoping.list_branch(current_user, id_filter(request.args, "branch"))
-    if branch_id is None and scoping.sees_every_branch(current_user):
+    actor = current_user._get_current_object()  # the proxy once: each read through it looks the user up
+    branch_id = scoping.list_branch(actor, id_filter(request.args, "branch"))
+    if branch_id is None and scoping.sees_every_branch(actor):
         branches = active_branches()
         return branches[0] if branches else None
     return db.session.get(Branch, branch_id) if branch_id else None
