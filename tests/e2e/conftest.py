@@ -161,8 +161,9 @@ class ConsoleWatch:
 
     EXPECTED_ANSWER = re.compile(
         r"^Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_(INTERNET_DISCONNECTED"
-        r"|CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|FAILED|ABORTED))"
-    )  # answers the tests provoke, and a network the offline tests cut on purpose
+        r"|CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|FAILED|ABORTED"
+        r"|CONTENT_LENGTH_MISMATCH|INCOMPLETE_CHUNKED_ENCODING))"
+    )  # answers the tests provoke, and a network the offline tests cut on purpose (mid-answer, too)
 
     def __init__(self):
         self.errors: list[str] = []
