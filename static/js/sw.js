@@ -56,12 +56,14 @@ let lastUser = null;
 async function noteUser(user) {
   if (!user || user === lastUser) return;
   lastUser = user;
+  for (const other of [...warmedBy.keys()]) if (other !== user) warmedBy.delete(other);
   for (const name of await caches.keys()) {
     if (name.startsWith(USER_CACHES) && !name.startsWith(`${USER_CACHES}${user}-`)) await caches.delete(name);
   }
 }
 
 async function forgetUser(user) {
+  warmedBy.delete(user);
   for (const name of await caches.keys()) {
     if (name.startsWith(`${USER_CACHES}${user}-`)) await caches.delete(name);
   }
@@ -158,6 +160,7 @@ self.addEventListener("fetch", (event) => {
 // Keeping the pages a user needs on the road (the page sends the list after sign-in)
 
 const warming = new Map(); // stamp -> the pass keeping that user's pages, while it runs
+const warmedBy = new Map(); // user -> [stamp, pages kept] of their last pass that ended
 
 async function warm(urls, user) {
   if (!user || user !== (await signedInUser())) return 0;
@@ -199,9 +202,22 @@ self.addEventListener("message", (event) => {
     // One pass per user and stamp: a page opened while the pages are being kept waits for that pass
     // instead of fetching them all again, and every open page hears when it is done (the page that
     // asked may have been left meanwhile).
+    // A page that was being left when a pass ended missed its message and asks again: it is told what
+    // that pass kept, not made to wait for a second pass over every page.
+    const user = String(data.user || "");
+    const done = warmedBy.get(user);
+    if (done && done[0] === data.stamp) {
+      event.waitUntil(notifyClients({ type: "warmed", kept: done[1], stamp: data.stamp }));
+      return;
+    }
     let pass = warming.get(data.stamp);
     if (!pass) {
-      pass = warm(data.urls, String(data.user || "")).finally(() => warming.delete(data.stamp));
+      pass = warm(data.urls, user)
+        .then((kept) => {
+          if (user) warmedBy.set(user, [data.stamp, kept]);
+          return kept;
+        })
+        .finally(() => warming.delete(data.stamp));
       warming.set(data.stamp, pass);
     }
     event.waitUntil(pass.then((kept) => notifyClients({ type: "warmed", kept, stamp: data.stamp })));
