@@ -373,13 +373,15 @@
 
   // Signing out on a shared tablet
 
+  let worker = null; // the active service worker, once known: the page may not be its client yet
+
   // The sign-out form is a plain one (not boosted): the whole page, and its state, goes.
   document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-logout]");
     if (!form) return;
     if (form.dataset.checked) {
       delete form.dataset.checked;
-      navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages", user: userId() });
+      (navigator.serviceWorker?.controller || worker)?.postMessage({ type: "forget-pages", user: userId() });
       return;
     }
     // The outbox answers asynchronously, after the browser has acted on the event: hold the
@@ -435,6 +437,13 @@
   async function start() {
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+      navigator.serviceWorker.ready.then((registration) => {
+        worker = registration.active;
+        // A page that opened while the worker was starting, or was reloaded past it (Shift+Reload), has
+        // no controller: the worker's claim as it started missed it. Ask to be claimed, or the page's
+        // own requests never reach the worker (offline, they would simply fail).
+        if (!navigator.serviceWorker.controller) worker?.postMessage({ type: "claim" });
+      });
       navigator.serviceWorker.addEventListener("message", (event) => {
         if (event.data?.type === "outbox-changed") refreshBadge();
         // Every open page hears of a pass; only the signed-in user's own counts here.

@@ -221,6 +221,8 @@ self.addEventListener("message", (event) => {
       warming.set(data.stamp, pass);
     }
     event.waitUntil(pass.then((kept) => notifyClients({ type: "warmed", kept, stamp: data.stamp })));
+  } else if (data.type === "claim") {
+    event.waitUntil(self.clients.claim()); // a page this worker did not start with (see offline.js)
   } else if (data.type === "replay") {
     event.waitUntil(replayOutbox());
   } else if (data.type === "forget-pages" && data.user) {

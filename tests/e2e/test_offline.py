@@ -433,3 +433,32 @@ def test_a_slow_network_shows_the_kept_page_after_three_seconds(open_tablet, net
         assert 2.5 < waited < 10, f"the kept Today showed after {waited:.1f} s"
     finally:
         network.relay.delay = 0
+
+
+def test_a_page_the_worker_did_not_start_with_is_taken_in_hand_and_signing_out_there_forgets_the_pages(
+    open_tablet, live_app
+):
+    """A page opened while the worker was still starting, or reloaded bypassing it (Shift+Reload), has
+    no controller, and a worker's first claim never reaches it. The page asks to be claimed: its own
+    requests then go through the worker, and signing out there still empties the tablet of the pages
+    kept for that user."""
+    make_jobs(live_app, "tech2", 1, "未接管页面")
+    context = open_tablet()
+    page = context.new_page()
+    sign_in(page, "tech2")
+    wait_until_pages_kept(page)
+    user = page.locator("#app").get_attribute("data-user")
+    assert [name for name in kept_urls(page) if name.startswith(f"user-{user}-")]
+
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.reload", {"ignoreCache": True})  # Shift+Reload: the page loads past the worker
+    page.wait_for_function("() => document.documentElement.dataset.pagesWarmed")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    page.locator(".usermenu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile("/login"))
+    deadline = time.monotonic() + 10
+    while [name for name in kept_urls(page) if name.startswith(f"user-{user}-")]:
+        assert time.monotonic() < deadline, "the pages kept for the user who signed out are still on the tablet"
+        page.wait_for_timeout(100)
