@@ -24,6 +24,17 @@ def render(page_template: str, /, fragments: dict[str, str] | None = None, statu
     return response
 
 
+def render_with_parts(page_template: str, /, parts: dict[str, str], **context):
+    """Render `page`, given its parts rendered already (`parts` in its context), or only the part the
+    request's HX-Target names: render() for a page whose parts the view renders (templating.rendered_part)."""
+    if wants_fragment() and htmx.target in parts:
+        response = make_response(parts[htmx.target])
+    else:
+        response = make_response(render_template(page_template, parts=parts, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
 def render_fragment(template: str, /, status: int = 200, **context):
     """A fragment that only exists as a fragment (an inline-edit row, say)."""
     response = make_response(render_template(template, **context), status)

@@ -18,7 +18,8 @@ from intranet.frontdesk.desk_lists import BOARD, CALLBACKS, CALLS, COMPLAINTS, D
 from intranet.frontdesk.filters import day_of
 from intranet.frontdesk.forms import CallForm
 from intranet.listing import id_filter, search_text
-from intranet.rendering import render, wants_fragment
+from intranet.rendering import render, render_with_parts, wants_fragment
+from intranet.templating import rendered_part
 
 
 def branch_in_view() -> Branch | None:
@@ -59,7 +60,9 @@ DESK_CALLS = 8
 
 
 # The whole page reads every part's lists in one statement, a part refreshing itself its own
-# (desk_lists); the branch's settings and calendar are kept by the process (branch_calendar).
+# (desk_lists); the branch's settings and calendar are kept by the process (branch_calendar). What a
+# part's maker returns is all its template shows, besides the branch's id: the markup of the same rows
+# is kept (templating.rendered_part).
 def _appointments_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
     grace = settings_of(branch.id).no_show_minutes
     board = [(line, appointments.board_state(line, now, grace)) for line in lists.board]
@@ -81,8 +84,7 @@ def _callbacks_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
 
 
 def _calls_part(branch: Branch, now: datetime, lists: DeskLists) -> dict:
-    # A GET: the form is empty, rendered once per language from a CallForm made only then.
-    return {"calls": lists.calls, "empty_call_form": CallForm}
+    return {"calls": lists.calls}
 
 
 # Each part: its template, the lists it shows with their numbers of rows, what it makes of them.
@@ -101,7 +103,9 @@ DESK_PARTS = {
 def desk():
     now = clock.now()
     branch = branch_in_view()
-    context = {"branch": branch, "branches": branch_choices(), "now": now}
+    # A GET: the call form is empty, rendered once per language from a CallForm made only then.
+    context = {"branch": branch, "branches": branch_choices(), "now": now, "empty_call_form": CallForm}
+    parts = {}
     if branch is not None:
         # A part refreshing itself asks for itself only; the whole page loads every part.
         wanted = [htmx.target] if wants_fragment() and htmx.target in DESK_PARTS else list(DESK_PARTS)
@@ -109,9 +113,9 @@ def desk():
         actor = current_user._get_current_object()  # the proxy once, not once per list
         lists = desk_lists.desk_lists(actor, branch.id, now, local_day(now), limits)
         for part in wanted:
-            context |= DESK_PARTS[part][2](branch, now, lists)
-    fragments = {target: template for target, (template, _lists, _maker) in DESK_PARTS.items()}
-    return render("frontdesk/desk.html", fragments=fragments, **context)
+            template, _lists, maker = DESK_PARTS[part]
+            parts[part] = rendered_part(template, branch_id=branch.id, **maker(branch, now, lists))
+    return render_with_parts("frontdesk/desk.html", parts, **context)
 
 
 @blueprint.route("/desk/lookup")

@@ -8,10 +8,14 @@ from datetime import timedelta
 
 import pytest
 from jinja2.runtime import Context
+from sqlalchemy import select
 
 from intranet import clock
+from intranet.access.roles import Role
 from intranet.db_types import utcnow
+from intranet.frontdesk import complaints, visitors
 from intranet.frontdesk.models import Appointment, AppointmentSlot, PhoneCall, Visitor
+from tests.conftest import page_text
 from tests.frontdesk.conftest import at
 
 PARTS = ("desk-complaints", "desk-visitors", "desk-callbacks", "desk-call-list")
@@ -105,6 +109,63 @@ def test_a_part_refreshed_alone_lists_what_the_whole_page_lists(client, receptio
     for part in PARTS:
         alone = client.htmx_get("/desk", part).get_data(as_text=True)
         assert names_in(alone, part) == names_in(page, part)
+
+
+def test_a_part_kept_for_its_rows_moves_with_the_clock_and_with_its_rows(
+    client, db_session, monkeypatch, receptionist, customer, busy_desk
+):
+    """The markup of a part is kept for the rows it shows (templating.rendered_part): the same rows at a
+    later time, or one row fewer, are another part."""
+    complaint = complaints.receive_complaint(
+        receptionist,
+        complaints.ComplaintData(
+            channel="hotline",
+            category="repair_quality",
+            severity="serious",
+            description="«kept»",
+            customer_id=customer.id,
+        ),
+        utcnow(),
+    )
+    db_session.commit()
+    client.login(receptionist)
+
+    def complaint_line(moment) -> str:
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        page = page_text(client.get("/desk", headers={"Accept-Language": "en"}))
+        return next(line for line in page.splitlines() if complaint.reference in line)
+
+    assert "Due soon" not in complaint_line(complaint.warn_at - timedelta(minutes=1))
+    assert "Due soon" in complaint_line(complaint.warn_at + timedelta(minutes=1))
+    assert "Overdue" in complaint_line(complaint.answer_due_at + timedelta(minutes=1))
+    assert "Due soon" not in complaint_line(complaint.warn_at - timedelta(minutes=1))
+
+    monkeypatch.setattr(clock, "now", utcnow)
+    visitor = db_session.scalar(select(Visitor).where(Visitor.name == "«Visitor who came first»"))
+    assert names_in(client.get("/desk").get_data(as_text=True), "desk-visitors") == [
+        "Visitor who came first",
+        "Visitor who came second",
+    ]
+    visitors.sign_out(receptionist, visitor, utcnow())
+    db_session.commit()
+    assert names_in(client.get("/desk").get_data(as_text=True), "desk-visitors") == ["Visitor who came second"]
+
+
+def test_two_receptionists_shown_the_same_rows_each_get_their_own_sessions_token(
+    app, db_session, receptionist, make_user, busy_desk
+):
+    """The kept markup of a part is shared; the token its forms carry is each page's own session's."""
+    colleague = make_user(Role.RECEPTIONIST, login="desk.colleague")
+    first, second = app.test_client(), app.test_client()
+    first.login(receptionist)
+    second.login(colleague)
+    pages = [client.get("/desk").get_data(as_text=True) for client in (first, second)]
+    sign_out = r'action="(/visitors/\d+/sign-out)"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"'
+    (action, first_token), (_action, second_token) = (re.search(sign_out, page).groups() for page in pages)
+    assert first_token != second_token
+    assert first.post(action, data={"csrf_token": second_token, "back": "desk"}).status_code == 400
+    assert second.post(action, data={"csrf_token": second_token, "back": "desk"}).status_code == 303
+    assert "Visitor who came first" not in first.get("/desk").get_data(as_text=True)
 
 
 @pytest.fixture
